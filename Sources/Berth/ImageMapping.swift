@@ -1,0 +1,55 @@
+import Foundation
+
+/// A rewrite of image references, for registry mirrors and local stand-ins.
+///
+/// `FROM=TO` replaces the exact reference `FROM` (a missing tag means `latest`); a `FROM` ending in
+/// `/` replaces that prefix, e.g. `docker.io/library/=mirror.internal/library/`.
+public struct ImageMapping: Sendable, Equatable, Codable {
+    public var from: String
+    public var to: String
+
+    /// Parses `FROM=TO`.
+    public init(parsing text: String) throws(BerthError) {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw BerthError(
+                "invalid --image-map '\(text)'",
+                hint: "Write FROM=TO, e.g. --image-map postgres:16=localhost/mirror/postgres:16.")
+        }
+        self.from = parts[0]
+        self.to = parts[1]
+    }
+
+    /// Applies the first mapping that matches, else returns the reference unchanged.
+    public static func apply(_ mappings: [ImageMapping], to reference: String) -> String {
+        for mapping in mappings {
+            if mapping.from.hasSuffix("/") {
+                if reference.hasPrefix(mapping.from) {
+                    return mapping.to + reference.dropFirst(mapping.from.count)
+                }
+            } else if normalized(mapping.from) == normalized(reference) {
+                return mapping.to
+            }
+        }
+        return reference
+    }
+
+    private static func normalized(_ reference: String) -> String {
+        if reference.contains("@") { return reference }
+        let lastSlash = reference.lastIndex(of: "/")
+        if let colon = reference.lastIndex(of: ":"), lastSlash.map({ colon > $0 }) ?? true {
+            return reference
+        }
+        return reference + ":latest"
+    }
+}
+
+/// When to pull a service image.
+public enum PullPolicy: String, Sendable, Codable, CaseIterable {
+    /// Never pull; a missing image is an error.
+    case never
+    /// Pull only images the daemon does not have.
+    case missing
+    /// Pull every image before starting.
+    case always
+}

@@ -1,0 +1,127 @@
+import EngineAPI
+import Foundation
+
+/// Joins Berth's own container to a network GitHub's runner created for a job, and leaves it.
+///
+/// GitHub's runner names job networks `github_network_<guid>` and labels them with the first six
+/// hex digits of the SHA-256 of its `.runner` file, so two runners on one daemon carry different
+/// labels. Without `--network`, Berth computes that label from the `.runner` file of the
+/// `Runner.Worker` process it runs under (or `$RUNNER_ROOT/.runner`) and picks only networks that
+/// carry it.
+public struct JobNetworkAttacher: Sendable {
+    let engine: EngineClient
+    let reporter: Reporter
+    let environment: [String: String]
+    let procRoot: String
+
+    /// Creates an attacher; `procRoot` lets tests point at a fake `/proc`.
+    public init(engine: EngineClient, reporter: Reporter, environment: [String: String], procRoot: String = "/proc") {
+        self.engine = engine
+        self.reporter = reporter
+        self.environment = environment
+        self.procRoot = procRoot
+    }
+
+    /// The result of `attach`.
+    public struct Attachment: Codable, Sendable {
+        public var network: String
+        public var container: String
+        public var containerName: String
+        public var alreadyAttached: Bool
+    }
+
+    /// Joins Berth's container to `explicit`, or to the job network it finds.
+    public func attach(network explicit: String?) async throws -> Attachment {
+        let me = try await requireContainer()
+        let network = try await findNetwork(explicit)
+        if me.networks.contains(network.name) {
+            return Attachment(network: network.name, container: me.id, containerName: me.name, alreadyAttached: true)
+        }
+        reporter.info("joining \(me.name) to network \(network.name)")
+        try await engine.connectNetwork(network.id, container: me.id)
+        return Attachment(network: network.name, container: me.id, containerName: me.name, alreadyAttached: false)
+    }
+
+    /// Leaves `explicit`, or every `github_network_*` network Berth's container is on.
+    public func detach(network explicit: String?) async throws -> [String] {
+        let me = try await requireContainer()
+        let targets = explicit.map { [$0] } ?? me.networks.filter { $0.hasPrefix("github_network_") }
+        for network in targets {
+            reporter.info("leaving network \(network)")
+            try await engine.disconnectNetwork(network, container: me.id, force: true)
+        }
+        return targets
+    }
+
+    private func requireContainer() async throws -> SelfLocator.Found {
+        guard let me = try await SelfLocator(engine: engine, procRoot: procRoot, environment: environment).locate()
+        else {
+            throw BerthError(
+                "Berth is not running inside a container, so there is nothing to attach",
+                hint:
+                    "On a host, reach services through their published ports; inside a container that Berth cannot identify, set BERTH_CONTAINER_ID."
+            )
+        }
+        return me
+    }
+
+    /// Finds the job's network: the explicit one, else the `github_network_*` of this runner.
+    public func findNetwork(_ explicit: String?) async throws -> NetworkInspect {
+        if let explicit {
+            do {
+                return try await engine.inspectNetwork(explicit)
+            } catch let error as EngineError where error.isNotFound {
+                throw BerthError(
+                    "network '\(explicit)' does not exist",
+                    hint: "Pass the job's network: --network ${{ job.container.network }}.")
+            }
+        }
+
+        var candidates = try await engine.listNetworks(filters: ["name": ["github_network_"]])
+            .filter { $0.name.hasPrefix("github_network_") }
+        if let label = runnerLabel() {
+            reporter.debug("runner label is \(label)")
+            candidates = candidates.filter { $0.labels?[label] != nil }
+        }
+
+        var inUse: [NetworkInspect] = []
+        for candidate in candidates {
+            if let inspect = try? await engine.inspectNetwork(candidate.id), !(inspect.containers ?? [:]).isEmpty {
+                inUse.append(inspect)
+            }
+        }
+        if inUse.count == 1, let only = inUse.first {
+            return only
+        }
+        let names = (inUse.isEmpty ? candidates : inUse).map(\.name)
+        throw BerthError(
+            names.isEmpty
+                ? "no github_network_* network of this runner has containers"
+                : "several job networks match: \(names.joined(separator: ", "))",
+            hint: "Pass the job's network explicitly: berth attach --network ${{ job.container.network }}.")
+    }
+
+    /// The label GitHub's runner puts on its job networks, or nil when its `.runner` is not found.
+    public func runnerLabel() -> String? {
+        for path in runnerConfigCandidates() {
+            if let data = FileManager.default.contents(atPath: path) {
+                return String(SHA256.hex(data).prefix(6))
+            }
+        }
+        return nil
+    }
+
+    private func runnerConfigCandidates() -> [String] {
+        var paths: [String] = []
+        if let root = environment["RUNNER_ROOT"], !root.isEmpty {
+            paths.append(root + "/.runner")
+        }
+        if let worker = ProcessTable.ancestor(named: "Runner.Worker", from: getpid(), procRoot: procRoot),
+            let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(procRoot)/\(worker)/exe")
+        {
+            let binDirectory = (executable as NSString).deletingLastPathComponent
+            paths.append((binDirectory as NSString).deletingLastPathComponent + "/.runner")
+        }
+        return paths
+    }
+}

@@ -1,0 +1,149 @@
+import EngineAPI
+import Foundation
+
+/// Waits until a service container is ready, faster than Docker's own health schedule.
+///
+/// Docker runs a health command first after one `--health-interval` (10 s in typical workflows),
+/// and GitHub's runner then polls with a 2 s to 32 s backoff. Berth runs the same command itself
+/// through exec, from about 100 ms after start with a gentle backoff, and calls the service ready
+/// at the first success. It also requires every exposed TCP port to accept a connection from where
+/// Berth runs, because a health command can pass while a server still listens only on its Unix
+/// socket: the PostgreSQL image's initialisation server does exactly that, then restarts. If the
+/// ports still refuse `portGrace` seconds after the health command passed, the service is called
+/// ready anyway with a warning, since an image may expose a port nothing listens on.
+struct ReadinessProbe: Sendable {
+    /// Where Berth reaches each exposed TCP port.
+    struct Target: Sendable {
+        var host: String
+        var port: Int
+        var containerPort: Int
+    }
+
+    let engine: EngineClient
+    let reporter: Reporter
+    let containerID: String
+    let service: String
+    /// The exec form of the health command, or nil when the service has none.
+    let healthCommand: [String]?
+    let healthTimeout: Double
+    let targets: [Target]
+    var firstDelay = 0.1
+    var maximumDelay = 0.25
+    var portGrace = 10.0
+
+    /// Returns when the service is ready; throws a `BerthError` with the last health output and
+    /// log lines when the container exits, restarts, or the deadline passes.
+    func wait(deadline: ContinuousClock.Instant) async throws {
+        var delay = firstDelay
+        var healthPassedAt: ContinuousClock.Instant?
+        var lastHealthOutput = ""
+        var openPorts = Set<Int>()
+
+        while true {
+            try Task.checkCancellation()
+            let state = try await engine.inspectContainer(containerID)
+            if !state.state.running || (state.restartCount ?? 0) > 0 || state.state.restarting == true {
+                throw await failure(reason: stoppedReason(state), healthOutput: lastHealthOutput)
+            }
+
+            for target in targets where !openPorts.contains(target.containerPort) {
+                if await accepts(target) {
+                    openPorts.insert(target.containerPort)
+                }
+            }
+            let portsReady = openPorts.count == targets.count
+
+            if let command = healthCommand, healthPassedAt == nil {
+                let (passed, output) = await runHealthCommand(command, deadline: deadline)
+                lastHealthOutput = output
+                if passed {
+                    healthPassedAt = .now
+                }
+            }
+
+            let healthReady = healthCommand == nil || healthPassedAt != nil
+            if healthReady && portsReady {
+                return
+            }
+            if let passedAt = healthPassedAt, ContinuousClock.now - passedAt > .seconds(portGrace) {
+                let closed = targets.filter { !openPorts.contains($0.containerPort) }.map { String($0.containerPort) }
+                reporter.warning(
+                    "service \(service): health check passed but port \(closed.joined(separator: ", ")) does not accept connections; continuing"
+                )
+                return
+            }
+            if ContinuousClock.now >= deadline {
+                let reason =
+                    healthCommand != nil && healthPassedAt == nil
+                    ? "health check did not pass in time"
+                    : "port \(targets.filter { !openPorts.contains($0.containerPort) }.map { String($0.containerPort) }.joined(separator: ", ")) did not accept connections in time"
+                throw await failure(reason: reason, healthOutput: lastHealthOutput)
+            }
+
+            try await Task.sleep(for: .seconds(delay))
+            delay = min(delay * 1.15, maximumDelay)
+        }
+    }
+
+    private func accepts(_ target: Target) async -> Bool {
+        (try? await runBlocking { _ in TCPProbe.accepts(host: target.host, port: target.port, timeout: 1) }) ?? false
+    }
+
+    private func runHealthCommand(_ command: [String], deadline: ContinuousClock.Instant) async -> (Bool, String) {
+        let remaining = deadline - .now
+        let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
+        let timeout = max(1, min(healthTimeout, seconds))
+        do {
+            let result = try await engine.exec(containerID, command: command, timeout: timeout)
+            return (result.exitCode == 0, result.combinedOutput)
+        } catch let error as EngineError {
+            return (false, error.message)
+        } catch {
+            return (false, "\(error)")
+        }
+    }
+
+    private func stoppedReason(_ inspect: ContainerInspect) -> String {
+        if inspect.state.running {
+            return "container restarted"
+        }
+        var reason = "container exited with status \(inspect.state.exitCode ?? -1)"
+        if inspect.state.oomKilled == true {
+            reason += " (killed: out of memory)"
+        }
+        if let error = inspect.state.error, !error.isEmpty {
+            reason += ": \(error)"
+        }
+        return reason
+    }
+
+    private func failure(reason: String, healthOutput: String) async -> BerthError {
+        let logs = (try? await engine.containerLogs(containerID, tail: 20)) ?? ""
+        var details: [String] = []
+        if !healthOutput.isEmpty {
+            details.append("last health check output:\n" + indent(healthOutput))
+        }
+        if !logs.isEmpty {
+            details.append("last log lines of \(service):\n" + indent(logs))
+        }
+        return BerthError(
+            "service \(service) is not ready: \(reason)",
+            hint: "Check the service's image, env and options; raise --wait-timeout if it is just slow.",
+            details: details.isEmpty ? nil : details.joined(separator: "\n"))
+    }
+
+    private func indent(_ text: String) -> String {
+        text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false)
+            .map { "  " + $0 }.joined(separator: "\n")
+    }
+
+    /// The exec form of an Engine API health test, or nil when there is none.
+    static func command(fromHealthTest test: [String]?) -> [String]? {
+        guard let test, let kind = test.first else { return nil }
+        switch kind {
+        case "CMD-SHELL": return test.count > 1 ? ["/bin/sh", "-c", test[1]] : nil
+        case "CMD": return test.count > 1 ? Array(test.dropFirst()) : nil
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,326 @@
+import EngineAPI
+import Foundation
+import WorkflowSpec
+
+/// What `berth up` starts.
+public struct UpRequest: Sendable {
+    /// The session id; nil makes a fresh one.
+    public var sessionID: String?
+    /// The services, in file order.
+    public var services: [ServiceSpec]
+    public var imageMappings: [ImageMapping] = []
+    public var pullPolicy: PullPolicy = .missing
+    /// Seconds to wait for every service to be ready.
+    public var waitTimeout: Double = 120
+    /// Whether to join Berth's own container to the session network.
+    public var attach = true
+    /// Who owns the session; nil means Berth's own container, else this process.
+    public var owner: SessionOwner?
+
+    /// Creates a request for `services`.
+    public init(services: [ServiceSpec]) {
+        self.services = services
+    }
+}
+
+/// Starts and removes sessions: one labelled network, its service containers, and Berth's own
+/// container attached to it.
+public struct SessionManager: Sendable {
+    let engine: EngineClient
+    let reporter: Reporter
+    let environment: [String: String]
+
+    /// Creates a manager.
+    public init(engine: EngineClient, reporter: Reporter, environment: [String: String]) {
+        self.engine = engine
+        self.reporter = reporter
+        self.environment = environment
+    }
+
+    /// Starts a session and waits until every service is ready.
+    ///
+    /// Whatever fails after the network exists, everything created so far is removed before the
+    /// error is thrown, and the same happens when the task is cancelled.
+    public func up(_ request: UpRequest) async throws -> SessionInfo {
+        let session = request.sessionID ?? SessionID.generate()
+        try SessionID.validate(session)
+        try checkServiceKeys(request.services)
+
+        let apiVersion = try await engine.apiVersion()
+        let selfContainer =
+            request.attach ? try await SelfLocator(engine: engine, environment: environment).locate() : nil
+        let owner = request.owner ?? defaultOwner(selfContainer)
+        let images = try await prepareImages(request)
+
+        let network = SessionID.networkName(session)
+        try await createNetwork(network, session: session, owner: owner)
+        do {
+            return try await startServices(
+                request, session: session, network: network, owner: owner, images: images,
+                selfContainer: selfContainer, apiVersion: apiVersion)
+        } catch {
+            reporter.info("removing session \(session) after the failure")
+            _ = try? await withoutCancellation { try await down(session: session) }
+            throw error
+        }
+    }
+
+    private func startServices(
+        _ request: UpRequest, session: String, network: String, owner: SessionOwner, images: [String: String],
+        selfContainer: SelfLocator.Found?, apiVersion: APIVersion
+    ) async throws -> SessionInfo {
+        let ids = try await createAndStart(
+            request.services, session: session, network: network, owner: owner, images: images, apiVersion: apiVersion)
+
+        if let selfContainer {
+            reporter.info("joining \(selfContainer.name) to network \(network)")
+            try await engine.connectNetwork(network, container: selfContainer.id)
+        }
+
+        let endpoints = try await describe(
+            request.services, ids: ids, network: network, inContainer: selfContainer != nil)
+        try await waitUntilReady(request.services, endpoints: endpoints, timeout: request.waitTimeout)
+
+        return SessionInfo(
+            session: session, network: network, owner: owner.label, attachedContainer: selfContainer?.id,
+            services: endpoints)
+    }
+
+    private func checkServiceKeys(_ services: [ServiceSpec]) throws(BerthError) {
+        guard !services.isEmpty else {
+            throw BerthError(
+                "there are no services to start", hint: "Give --workflow with --job, or --service KEY=IMAGE.")
+        }
+        var seen = Set<String>()
+        for service in services {
+            guard seen.insert(service.key).inserted else {
+                throw BerthError("service key '\(service.key)' is given twice", hint: "Give each service its own key.")
+            }
+        }
+    }
+
+    func defaultOwner(_ selfContainer: SelfLocator.Found?) -> SessionOwner {
+        if let selfContainer {
+            return .container(id: selfContainer.id)
+        }
+        let pid = getpid()
+        return SessionOwner.hostProcess(pid) ?? .process(host: ProcessTable.hostIdentity(), pid: pid, startTicks: 0)
+    }
+
+    // MARK: - Images
+
+    /// Resolves every image through the mappings and makes sure the daemon has it.
+    private func prepareImages(_ request: UpRequest) async throws -> [String: String] {
+        var images: [String: String] = [:]
+        for service in request.services {
+            images[service.key] = ImageMapping.apply(request.imageMappings, to: service.image)
+        }
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for image in Set(images.values) {
+                let credentials = request.services.first { images[$0.key] == image }?.credentials
+                group.addTask { try await ensureImage(image, policy: request.pullPolicy, credentials: credentials) }
+            }
+            try await group.waitForAll()
+        }
+        return images
+    }
+
+    private func ensureImage(_ image: String, policy: PullPolicy, credentials: Credentials?) async throws {
+        if policy != .always, try await engine.inspectImage(image) != nil {
+            return
+        }
+        guard policy != .never else {
+            throw BerthError(
+                "image '\(image)' is not present locally and --pull never forbids pulling it",
+                hint: "Load or build the image first, map it with --image-map FROM=TO, or use --pull missing.")
+        }
+
+        reporter.info("pulling \(image)")
+        let reporter = self.reporter
+        let throttle = PullThrottle()
+        do {
+            try await engine.pullImage(image) { message in
+                if let line = throttle.line(for: message) {
+                    reporter.info("pull \(image): \(line)")
+                }
+            }
+        } catch let error as EngineError {
+            throw BerthError(
+                "cannot pull image '\(image)': \(error.message)",
+                hint: "Check the image name and registry access, or map it to a local image with --image-map FROM=TO.")
+        }
+    }
+
+    // MARK: - Network and containers
+
+    private func createNetwork(_ name: String, session: String, owner: SessionOwner) async throws {
+        let labels = [
+            BerthLabel.session: session, BerthLabel.owner: owner.label, BerthLabel.role: "network",
+            BerthLabel.version: BerthVersion.current,
+        ]
+        reporter.info("creating network \(name)")
+        do {
+            _ = try await engine.createNetwork(NetworkCreateRequest(name: name, labels: labels))
+        } catch let error as EngineError where error.isConflict {
+            throw BerthError(
+                "session '\(session)' already exists (network \(name))",
+                hint: "Pick another --session, or remove it first with berth down --session \(session).")
+        }
+    }
+
+    private func createAndStart(
+        _ services: [ServiceSpec], session: String, network: String, owner: SessionOwner, images: [String: String],
+        apiVersion: APIVersion
+    ) async throws -> [String: String] {
+        try await withThrowingTaskGroup(of: (String, String).self) { group in
+            for service in services {
+                let image = images[service.key] ?? service.image
+                let labels = [
+                    BerthLabel.session: session, BerthLabel.owner: owner.label, BerthLabel.service: service.key,
+                    BerthLabel.role: "service", BerthLabel.version: BerthVersion.current,
+                ]
+                let body = ContainerSettings.createRequest(
+                    for: service, image: image, network: network, labels: labels, apiVersion: apiVersion,
+                    reporter: reporter)
+                let name = service.options.name ?? SessionID.containerName(session: session, key: service.key)
+                group.addTask {
+                    let id = try await createContainer(name: name, body: body, service: service.key)
+                    try await startContainer(id, service: service.key)
+                    return (service.key, id)
+                }
+            }
+
+            var ids: [String: String] = [:]
+            for try await (key, id) in group {
+                ids[key] = id
+            }
+            return ids
+        }
+    }
+
+    private func createContainer(name: String, body: ContainerCreateRequest, service: String) async throws -> String {
+        reporter.info("starting service \(service) (\(body.image))")
+        do {
+            return try await engine.createContainer(name: name, body)
+        } catch let error as EngineError where error.code == .daemon {
+            throw BerthError(
+                "cannot create the container for service \(service): \(error.message)",
+                hint: "Check the service's image and options.")
+        }
+    }
+
+    private func startContainer(_ id: String, service: String) async throws {
+        do {
+            try await engine.startContainer(id)
+        } catch let error as EngineError where error.code == .daemon {
+            throw BerthError(
+                "cannot start service \(service): \(error.message)",
+                hint: "A published host port may already be in use; change ports: or free the port.")
+        }
+    }
+
+    // MARK: - Endpoints and readiness
+
+    private func describe(_ services: [ServiceSpec], ids: [String: String], network: String, inContainer: Bool)
+        async throws -> [ServiceEndpoint]
+    {
+        var endpoints: [ServiceEndpoint] = []
+        for service in services {
+            guard let id = ids[service.key] else { continue }
+            let inspect = try await engine.inspectContainer(id)
+            endpoints.append(
+                Self.endpoint(for: service.key, inspect: inspect, network: network, inContainer: inContainer))
+        }
+        return endpoints
+    }
+
+    static func endpoint(for key: String, inspect: ContainerInspect, network: String, inContainer: Bool)
+        -> ServiceEndpoint
+    {
+        let address = inspect.networkSettings.networks?[network]?.ipAddress.flatMap { $0.isEmpty ? nil : $0 }
+        var ports: [PortEndpoint] = []
+        let exposed = (inspect.config.exposedPorts ?? [:]).keys.sorted { portNumber($0) < portNumber($1) }
+        for spec in exposed {
+            let parts = spec.split(separator: "/")
+            guard let containerPort = Int(parts[0]) else { continue }
+            let proto = parts.count > 1 ? String(parts[1]) : "tcp"
+            let bindings = inspect.networkSettings.ports?[spec] ?? nil
+            let hostPort = bindings?.first { ($0.hostIp ?? "").contains(".") || ($0.hostIp ?? "").isEmpty }
+                .flatMap { $0.hostPort.flatMap(Int.init) }
+            ports.append(
+                PortEndpoint(containerPort: containerPort, proto: proto, port: containerPort, hostPort: hostPort))
+        }
+
+        let name = inspect.name.hasPrefix("/") ? String(inspect.name.dropFirst()) : inspect.name
+        var host = key
+        if !inContainer {
+            let published = ports.contains { $0.hostPort != nil }
+            host = published ? "127.0.0.1" : (address ?? "127.0.0.1")
+            if published {
+                ports = ports.filter { $0.hostPort != nil }.map {
+                    var port = $0
+                    port.port = $0.hostPort ?? $0.containerPort
+                    return port
+                }
+            }
+        }
+        return ServiceEndpoint(
+            key: key, containerID: inspect.id, containerName: name, image: inspect.config.image ?? "", host: host,
+            ipAddress: address, ports: ports)
+    }
+
+    private static func portNumber(_ spec: String) -> Int {
+        Int(spec.split(separator: "/").first ?? "") ?? 0
+    }
+
+    private func waitUntilReady(_ services: [ServiceSpec], endpoints: [ServiceEndpoint], timeout: Double) async throws {
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for endpoint in endpoints {
+                group.addTask {
+                    let inspect = try await engine.inspectContainer(endpoint.containerID)
+                    let check = inspect.config.healthcheck
+                    let targets = endpoint.ports.filter { $0.proto == "tcp" }.compactMap { port in
+                        endpoint.ipAddress.map {
+                            ReadinessProbe.Target(host: $0, port: port.containerPort, containerPort: port.containerPort)
+                        }
+                    }
+                    let probe = ReadinessProbe(
+                        engine: engine, reporter: reporter, containerID: endpoint.containerID, service: endpoint.key,
+                        healthCommand: ReadinessProbe.command(fromHealthTest: check?.test),
+                        healthTimeout: check?.timeout.map { Double($0) / 1e9 } ?? 30, targets: targets)
+                    try await probe.wait(deadline: deadline)
+                    let elapsed = ContinuousClock.now - started
+                    reporter.info("service \(endpoint.key) is ready after \(String(format: "%.2f", elapsed.seconds)) s")
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+}
+
+/// Turns a pull's progress stream into an occasional line, at most one per second per layer state.
+final class PullThrottle: @unchecked Sendable {
+    // Safe because the pull stream calls `line(for:)` from one thread at a time, under `lock`.
+    private let lock = NSLock()
+    private var lastLine = ContinuousClock.now - .seconds(10)
+
+    func line(for message: ProgressMessage) -> String? {
+        guard let status = message.status else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        let isMilestone =
+            message.progressDetail == nil || status.hasPrefix("Pull complete") || status.hasPrefix("Digest")
+        guard isMilestone || ContinuousClock.now - lastLine > .seconds(1) else { return nil }
+        lastLine = .now
+        return [message.id, status, message.progress].compactMap { $0 }.joined(separator: " ")
+    }
+}
+
+/// Runs cleanup work even when the surrounding task was cancelled, because removing a session
+/// must not stop halfway when a signal cancelled the task that created it.
+func withoutCancellation<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await Task.detached { try await work() }.value
+}

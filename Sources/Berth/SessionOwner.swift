@@ -1,0 +1,97 @@
+import Foundation
+
+/// Who a session belongs to; when the owner is gone, the session is garbage.
+///
+/// A containerized owner is identified by container id. A host process is identified by host
+/// name, pid and its start time in clock ticks since boot, so that a recycled pid is not mistaken
+/// for the owner.
+public enum SessionOwner: Sendable, Equatable, CustomStringConvertible {
+    case container(id: String)
+    case process(host: String, pid: Int32, startTicks: UInt64)
+
+    /// The value of the `berth.owner` label.
+    public var label: String {
+        switch self {
+        case .container(let id): return "container:\(id)"
+        case .process(let host, let pid, let ticks): return "process:\(host):\(pid):\(ticks)"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .container(let id): return "container \(id.prefix(12))"
+        case .process(let host, let pid, _): return "process \(pid) on \(host)"
+        }
+    }
+
+    /// Parses a `berth.owner` label value.
+    public init?(label: String) {
+        let parts = label.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        switch parts.first {
+        case "container" where parts.count == 2 && !parts[1].isEmpty:
+            self = .container(id: parts[1])
+        case "process" where parts.count == 4:
+            guard let pid = Int32(parts[2]), let ticks = UInt64(parts[3]) else { return nil }
+            self = .process(host: parts[1], pid: pid, startTicks: ticks)
+        default:
+            return nil
+        }
+    }
+
+    /// The owner for a host process, or nil when it does not exist.
+    public static func hostProcess(_ pid: Int32, procRoot: String = "/proc") -> SessionOwner? {
+        guard let ticks = ProcessTable.startTicks(of: pid, procRoot: procRoot) else { return nil }
+        return .process(host: ProcessTable.hostIdentity(procRoot: procRoot), pid: pid, startTicks: ticks)
+    }
+}
+
+/// Reads process facts from `/proc`.
+public enum ProcessTable {
+    /// The start time of a process in clock ticks since boot (field 22 of `/proc/<pid>/stat`).
+    public static func startTicks(of pid: Int32, procRoot: String = "/proc") -> UInt64? {
+        guard let stat = try? String(contentsOfFile: "\(procRoot)/\(pid)/stat", encoding: .utf8),
+            let closing = stat.lastIndex(of: ")")
+        else { return nil }
+        // Fields after the command name, which may itself contain spaces and parentheses.
+        let fields = stat[stat.index(after: closing)...].split(separator: " ")
+        guard fields.count > 19 else { return nil }
+        return UInt64(fields[19])
+    }
+
+    /// The parent pid of a process.
+    public static func parent(of pid: Int32, procRoot: String = "/proc") -> Int32? {
+        guard let stat = try? String(contentsOfFile: "\(procRoot)/\(pid)/stat", encoding: .utf8),
+            let closing = stat.lastIndex(of: ")")
+        else { return nil }
+        let fields = stat[stat.index(after: closing)...].split(separator: " ")
+        return fields.count > 1 ? Int32(fields[1]) : nil
+    }
+
+    /// The command name of a process (`/proc/<pid>/comm`).
+    public static func name(of pid: Int32, procRoot: String = "/proc") -> String? {
+        (try? String(contentsOfFile: "\(procRoot)/\(pid)/comm", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The nearest ancestor named `name`, e.g. GitHub's `Runner.Worker`, which lives as long as the job.
+    public static func ancestor(named name: String, from pid: Int32, procRoot: String = "/proc") -> Int32? {
+        var current = parent(of: pid, procRoot: procRoot)
+        var steps = 0
+        while let candidate = current, candidate > 1, steps < 64 {
+            if self.name(of: candidate, procRoot: procRoot)?.hasPrefix(String(name.prefix(15))) == true {
+                return candidate
+            }
+            current = parent(of: candidate, procRoot: procRoot)
+            steps += 1
+        }
+        return nil
+    }
+
+    /// A name for this machine that survives container restarts: the boot id when readable.
+    public static func hostIdentity(procRoot: String = "/proc") -> String {
+        if let bootID = try? String(contentsOfFile: "\(procRoot)/sys/kernel/random/boot_id", encoding: .utf8) {
+            return String(bootID.trimmingCharacters(in: .whitespacesAndNewlines).prefix(8))
+        }
+        return ProcessInfo.processInfo.hostName
+    }
+}

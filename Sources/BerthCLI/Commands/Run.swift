@@ -1,0 +1,121 @@
+import Berth
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `berth run`: starts the services, runs a command with their endpoints, and removes them.
+enum RunCommand: BerthCommand {
+    static let name = "run"
+    static let summary = "Start services, run a command against them, then remove them."
+    static let usage = "berth run (--workflow FILE [--job ID] | --service KEY=IMAGE …) [options] -- COMMAND [ARGUMENTS]"
+    static let discussion = """
+        The command runs with the endpoint variables (POSTGRES_HOST, POSTGRES_PORT, …) added to
+        its environment. The session is removed however the command ends: success, failure,
+        SIGINT or SIGTERM (forwarded to the command first). Berth exits with the command's
+        status, 128+n when signal n ended it.
+        """
+    static let options = ServiceSelection.specs
+
+    static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> Int32 {
+        guard arguments.positionals.isEmpty else {
+            throw UsageError(
+                "unexpected argument '\(arguments.positionals[0])'; put the command after --", command: name)
+        }
+        guard let command = arguments.trailing, !command.isEmpty else {
+            throw UsageError("no command given; write berth run [options] -- COMMAND", command: name)
+        }
+        let (services, _, _, diagnostics) = try ServiceSelection.resolveJob(arguments, context: context, command: name)
+        let request = try ServiceSelection.upRequest(services, arguments: arguments, command: name)
+        diagnostics.forEach { context.reporter.warning($0.description) }
+        let manager = SessionManager(
+            engine: try context.engine(), reporter: context.reporter, environment: context.environment)
+
+        let controller = RunController()
+        let trap = SignalTrap { controller.deliver($0) }
+        defer { trap.cancel() }
+
+        let upTask = Task { try await manager.up(request) }
+        controller.onSignalDuringStart { upTask.cancel() }
+        let info: SessionInfo
+        do {
+            info = try await upTask.value
+        } catch {
+            if let signal = controller.receivedSignal {
+                context.reporter.info("interrupted by signal \(signal) while starting; the session was removed")
+                return 128 + signal
+            }
+            throw error
+        }
+        if let signal = controller.receivedSignal {
+            _ = try await manager.down(session: info.session)
+            return 128 + signal
+        }
+
+        let status = await runCommand(command, info: info, context: context, controller: controller)
+        context.reporter.info("removing session \(info.session)")
+        _ = try await manager.down(session: info.session)
+        return status
+    }
+
+    private static func runCommand(
+        _ command: [String], info: SessionInfo, context: CommandContext, controller: RunController
+    )
+        async -> Int32
+    {
+        var environment = context.environment
+        for (name, value) in info.environment {
+            environment[name] = value
+        }
+        do {
+            let child = try ChildProcess.spawn(command, environment: environment)
+            controller.onSignalDuringCommand { child.send($0) }
+            if let early = controller.receivedSignal {
+                child.send(early)
+            }
+            return await child.wait()
+        } catch {
+            context.console.error(BerthMain.describe(error))
+            return 127
+        }
+    }
+}
+
+/// Routes signals to the phase `berth run` is in: cancel the start, or forward to the command.
+final class RunController: Sendable {
+    private let state = Mutex<
+        (signal: Int32?, onStart: (@Sendable () -> Void)?, onCommand: (@Sendable (Int32) -> Void)?)
+    >(
+        (nil, nil, nil))
+
+    var receivedSignal: Int32? { state.withLock { $0.signal } }
+
+    func deliver(_ signal: Int32) {
+        let (start, command) = state.withLock { value in
+            value.signal = value.signal ?? signal
+            return (value.onStart, value.onCommand)
+        }
+        if let command {
+            command(signal)
+        } else {
+            start?()
+        }
+    }
+
+    func onSignalDuringStart(_ action: @escaping @Sendable () -> Void) {
+        let pending = state.withLock { value in
+            value.onStart = action
+            return value.signal != nil
+        }
+        if pending { action() }
+    }
+
+    func onSignalDuringCommand(_ action: @escaping @Sendable (Int32) -> Void) {
+        state.withLock { value in
+            value.onStart = nil
+            value.onCommand = action
+        }
+    }
+}

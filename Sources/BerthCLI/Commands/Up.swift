@@ -1,0 +1,117 @@
+import Berth
+import Foundation
+import WorkflowSpec
+
+/// `berth up`: starts a job's services and prints how to reach them.
+enum UpCommand: BerthCommand {
+    static let name = "up"
+    static let summary = "Start a job's service containers and print their endpoints."
+    static let usage = "berth up (--workflow FILE [--job ID] | --service KEY=IMAGE …) [options]"
+    static let discussion = """
+        Starts every service on a fresh network named berth-<session>, waits until each is ready,
+        joins Berth's own container to the network when it runs in one, and prints the endpoints
+        as export lines (or JSON with --format json). Inside a GitHub Actions job the variables
+        are also appended to $GITHUB_ENV and $GITHUB_OUTPUT. Remove the session with berth down.
+        """
+    static let options =
+        ServiceSelection.specs + [.flag("--dry-run", help: "Print the plan without touching the Docker daemon")]
+
+    static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> Int32 {
+        guard arguments.positionals.isEmpty, arguments.trailing == nil else {
+            throw UsageError(
+                "unexpected argument '\((arguments.positionals + (arguments.trailing ?? [])).first ?? "")'",
+                command: name)
+        }
+        let (services, job, workflow, diagnostics) = try ServiceSelection.resolveJob(
+            arguments, context: context, command: name)
+        let request = try ServiceSelection.upRequest(services, arguments: arguments, command: name)
+        for diagnostic in diagnostics {
+            context.reporter.warning(diagnostic.description)
+        }
+
+        if arguments.flag("--dry-run") {
+            let plan = SessionPlan(
+                services: services, job: job, workflow: workflow, imageMappings: request.imageMappings,
+                diagnostics: diagnostics)
+            context.console.output(context.format == .json ? try renderJSON(plan) : PlanTable.render(plan))
+            return 0
+        }
+
+        let manager = SessionManager(
+            engine: try context.engine(), reporter: context.reporter, environment: context.environment)
+        let info = try await manager.up(request)
+        try SessionState(environment: context.environment).save(info.session)
+        try SessionOutput.publish(info, context: context)
+        return 0
+    }
+}
+
+/// Prints a started session's endpoints and hands them to GitHub Actions.
+enum SessionOutput {
+    static func publish(_ info: SessionInfo, context: CommandContext) throws {
+        if context.format == .json {
+            struct Rendered: Encodable {
+                var session: SessionInfo
+                var environment: [String: String]
+            }
+            let environment = Dictionary(info.environment, uniquingKeysWith: { _, last in last })
+            context.console.output(try renderJSON(Rendered(session: info, environment: environment)))
+        } else {
+            context.console.output(info.environment.map { "export \($0)=\(shellQuoted($1))" }.joined(separator: "\n"))
+        }
+        try appendToGitHubFiles(info, environment: context.environment)
+        context.reporter.info("session \(info.session) is ready; remove it with: berth down --session \(info.session)")
+    }
+
+    static func appendToGitHubFiles(_ info: SessionInfo, environment: [String: String]) throws {
+        let lines = info.environment.map { "\($0)=\($1)" }.joined(separator: "\n") + "\n"
+        for variable in ["GITHUB_ENV", "GITHUB_OUTPUT"] {
+            guard let path = environment[variable], !path.isEmpty else { continue }
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                throw BerthError(
+                    "cannot open \(variable) file '\(path)' for appending",
+                    hint: "Check that the path exists and is writable.")
+            }
+            handle.seekToEndOfFile()
+            handle.write(Data(lines.utf8))
+            handle.closeFile()
+        }
+    }
+
+    static func shellQuoted(_ value: String) -> String {
+        "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+/// Renders a plan as text for people.
+enum PlanTable {
+    static func render(_ plan: SessionPlan) -> String {
+        var lines: [String] = []
+        if let workflow = plan.workflow, let job = plan.job {
+            lines.append("workflow \(workflow), job \(job)")
+        }
+        if !plan.matrix.isEmpty {
+            lines.append(
+                "matrix: "
+                    + plan.matrix.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        }
+        for service in plan.services {
+            var line = "service \(service.key): \(service.image)"
+            if service.image != service.sourceImage {
+                line += " (for \(service.sourceImage))"
+            }
+            lines.append(line)
+            if !service.ports.isEmpty { lines.append("  ports: \(service.ports.joined(separator: ", "))") }
+            if !service.env.isEmpty { lines.append("  env: \(service.env.joined(separator: ", "))") }
+            if let test = service.healthCheck?.test { lines.append("  health: \(test.joined(separator: " "))") }
+            if !service.volumes.isEmpty { lines.append("  volumes: \(service.volumes.joined(separator: ", "))") }
+        }
+        for skipped in plan.skipped {
+            lines.append("service \(skipped): skipped (empty image)")
+        }
+        if let container = plan.container {
+            lines.append("job container: \(container.image) (not started by Berth)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

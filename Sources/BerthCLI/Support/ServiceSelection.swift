@@ -1,0 +1,142 @@
+import Berth
+import Foundation
+import WorkflowSpec
+
+/// The options `up` and `run` share: where services come from and how they start.
+enum ServiceSelection {
+    static let specs: [OptionSpec] = [
+        .option("--workflow", value: "FILE", help: "GitHub Actions workflow file to read services from"),
+        .option("--job", value: "ID", help: "Job whose services to start (default: the only job with services)"),
+        .option(
+            "--matrix", value: "KEY=VALUE", repeatable: true,
+            help: "Matrix value (default: the job's first combination)"),
+        .option(
+            "--secret", value: "NAME=VALUE", repeatable: true,
+            help: "Value for ${{ secrets.NAME }} (else the environment variable NAME)"),
+        .option("--var", value: "NAME=VALUE", repeatable: true, help: "Value for ${{ vars.NAME }}"),
+        .option(
+            "--service", value: "KEY=IMAGE", repeatable: true,
+            help: "Ad-hoc service; --env, --port and --options after it apply to it"),
+        .option(
+            "--env", short: "-e", value: "NAME=VALUE", repeatable: true,
+            help: "Environment variable of the preceding --service"),
+        .option(
+            "--port", short: "-p", value: "PORT", repeatable: true,
+            help: "Port of the preceding --service, as in ports: (5432, 5432:5432)"),
+        .option(
+            "--options", value: "STRING", repeatable: true, help: "docker create options of the preceding --service"),
+        .option(
+            "--image-map", value: "FROM=TO", repeatable: true,
+            help: "Use image TO wherever FROM is named (mirrors, local images)"),
+        .option("--pull", value: "POLICY", help: "never, missing or always (default: missing)"),
+        .option("--wait-timeout", value: "SECONDS", help: "How long services may take to be ready (default: 120)"),
+        .option("--session", value: "ID", help: "Session id (default: a fresh one)"),
+        .flag("--no-attach", help: "Do not join Berth's own container to the session network"),
+    ]
+
+    /// The job (or ad-hoc services) the arguments select, with reader diagnostics.
+    static func resolveJob(_ arguments: ParsedArguments, context: CommandContext, command: String) throws
+        -> (services: [ServiceSpec], job: JobSpec?, workflow: String?, diagnostics: [Diagnostic])
+    {
+        let adHoc = try adHocServices(arguments, command: command)
+        guard let path = arguments.value("--workflow") else {
+            if arguments.value("--job") != nil {
+                throw UsageError("--job needs --workflow", command: command)
+            }
+            guard !adHoc.isEmpty else {
+                throw UsageError(
+                    "give --workflow FILE (with --job ID) or at least one --service KEY=IMAGE", command: command)
+            }
+            return (adHoc, nil, nil, [])
+        }
+
+        let workflow = try Workflow.load(path: path)
+        let expressionContext = ExpressionContext(
+            matrix: try pairs(arguments, "--matrix", command: command),
+            secrets: try pairs(arguments, "--secret", command: command),
+            vars: try pairs(arguments, "--var", command: command), environment: context.environment)
+        let jobID = try chooseJob(arguments.value("--job"), workflow: workflow, context: expressionContext)
+        let (job, diagnostics) = try workflow.job(jobID, context: expressionContext)
+        return (job.services + adHoc, job, path, diagnostics)
+    }
+
+    private static func chooseJob(_ explicit: String?, workflow: Workflow, context: ExpressionContext) throws -> String
+    {
+        if let explicit {
+            return explicit
+        }
+        let withServices = workflow.jobIDs.filter { id in
+            ((try? workflow.job(id, context: context))?.job.services.isEmpty == false)
+        }
+        if withServices.count == 1, let only = withServices.first {
+            return only
+        }
+        throw BerthError(
+            "\(workflow.file) has \(withServices.isEmpty ? "no job with services" : "several jobs with services"); say which with --job",
+            hint: "Jobs in the file: \(workflow.jobIDs.joined(separator: ", ")).")
+    }
+
+    /// Builds ad-hoc services; `--env`, `--port` and `--options` attach to the `--service` before them.
+    static func adHocServices(_ arguments: ParsedArguments, command: String) throws -> [ServiceSpec] {
+        struct Draft {
+            var key: String
+            var image: String
+            var env: [String] = []
+            var ports: [String] = []
+            var options: [String] = []
+        }
+        var drafts: [Draft] = []
+        for (name, value) in arguments.occurrences {
+            guard let value else { continue }
+            switch name {
+            case "--service":
+                let (key, image) = try ArgumentParser.keyValue(value, option: name, command: command)
+                drafts.append(Draft(key: key, image: image))
+            case "--env", "--port", "--options":
+                guard !drafts.isEmpty else {
+                    throw UsageError("\(name) '\(value)' must follow the --service it belongs to", command: command)
+                }
+                if name == "--env" { drafts[drafts.count - 1].env.append(value) }
+                if name == "--port" { drafts[drafts.count - 1].ports.append(value) }
+                if name == "--options" { drafts[drafts.count - 1].options.append(value) }
+            default:
+                continue
+            }
+        }
+        return try drafts.map {
+            try ServiceSpec.adHoc(
+                key: $0.key, image: $0.image, env: $0.env, ports: $0.ports, options: $0.options.joined(separator: " "))
+        }
+    }
+
+    static func pairs(_ arguments: ParsedArguments, _ option: String, command: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for text in arguments.values(option) {
+            let (key, value) = try ArgumentParser.keyValue(text, option: option, command: command)
+            result[key] = value
+        }
+        return result
+    }
+
+    /// The start settings the arguments give.
+    static func upRequest(_ services: [ServiceSpec], arguments: ParsedArguments, command: String) throws -> UpRequest {
+        var request = UpRequest(services: services)
+        request.sessionID = arguments.value("--session")
+        request.attach = !arguments.flag("--no-attach")
+        request.imageMappings = try arguments.values("--image-map").map { try ImageMapping(parsing: $0) }
+        if let policy = arguments.value("--pull") {
+            guard let parsed = PullPolicy(rawValue: policy) else {
+                throw UsageError("invalid --pull '\(policy)'; use never, missing or always", command: command)
+            }
+            request.pullPolicy = parsed
+        }
+        if let timeout = arguments.value("--wait-timeout") {
+            guard let seconds = Double(timeout), seconds > 0 else {
+                throw UsageError(
+                    "invalid --wait-timeout '\(timeout)'; give a number of seconds above 0", command: command)
+            }
+            request.waitTimeout = seconds
+        }
+        return request
+    }
+}
