@@ -147,6 +147,6 @@ public struct SelfLocator: Sendable {
     }
 
     private func read(_ relative: String) -> String? {
-        try? String(contentsOfFile: "\(procRoot)/\(relative)", encoding: .utf8)
+        ProcFile.read("\(procRoot)/\(relative)")
     }
 }

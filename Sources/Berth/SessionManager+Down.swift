@@ -17,11 +17,15 @@ extension SessionManager {
     ///
     /// Idempotent: resources already gone are skipped, and a session that never existed yields an
     /// empty report. Containers go first because a network with endpoints cannot be removed.
-    public func down(session: String) async throws -> DownReport {
+    ///
+    /// A reaper passes `keepingReapers` so that it does not remove itself halfway.
+    public func down(session: String, keepingReapers: Bool = false) async throws -> DownReport {
         var report = DownReport(session: session)
         let labelFilter = ["label": ["\(BerthLabel.session)=\(session)"]]
 
-        let containers = try await engine.listContainers(all: true, filters: labelFilter)
+        let containers = try await engine.listContainers(all: true, filters: labelFilter).filter {
+            !keepingReapers || $0.labels?[BerthLabel.role] != "reaper"
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for container in containers {
                 group.addTask { try await engine.removeContainer(container.id, force: true, removeVolumes: true) }

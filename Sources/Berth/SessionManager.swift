@@ -16,11 +16,24 @@ public struct UpRequest: Sendable {
     public var attach = true
     /// Who owns the session; nil means Berth's own container, else this process.
     public var owner: SessionOwner?
+    /// Whether the calling process stays alive for the session's lifetime (`berth run`): the
+    /// reaper then watches a connection this process holds, so even `kill -9` of Berth is noticed.
+    /// Otherwise (`berth up`) it watches the owner container, or the long-lived process Berth was
+    /// started from.
+    public var ownerStaysAlive = false
+    /// Whether to start a reaper; `BERTH_NO_REAPER=1` turns it off.
+    public var reaper = true
 
     /// Creates a request for `services`.
     public init(services: [ServiceSpec]) {
         self.services = services
     }
+}
+
+/// A session `up` started, with the reaper connection its caller must keep until `down`.
+public struct StartedSession: Sendable {
+    public var info: SessionInfo
+    public var reaper: ReaperHandle?
 }
 
 /// Starts and removes sessions: one labelled network, its service containers, and Berth's own
@@ -39,29 +52,59 @@ public struct SessionManager: Sendable {
 
     /// Starts a session and waits until every service is ready.
     ///
-    /// Whatever fails after the network exists, everything created so far is removed before the
-    /// error is thrown, and the same happens when the task is cancelled.
-    public func up(_ request: UpRequest) async throws -> SessionInfo {
+    /// Whatever fails after the first resource exists, everything created so far is removed
+    /// before the error is thrown, and the same happens when the task is cancelled. The reaper
+    /// starts alongside the image checks, before the network, so no resource exists unwatched.
+    public func up(_ request: UpRequest) async throws -> StartedSession {
         let session = request.sessionID ?? SessionID.generate()
         try SessionID.validate(session)
         try checkServiceKeys(request.services)
 
         let apiVersion = try await engine.apiVersion()
-        let selfContainer =
-            request.attach ? try await SelfLocator(engine: engine, environment: environment).locate() : nil
-        let owner = request.owner ?? defaultOwner(selfContainer)
-        let images = try await prepareImages(request)
+        let selfContainer = try await SelfLocator(engine: engine, environment: environment).locate()
+        let (owner, watch) = ownership(request, selfContainer: selfContainer)
 
-        let network = SessionID.networkName(session)
-        try await createNetwork(network, session: session, owner: owner)
+        var reaper: ReaperHandle?
         do {
-            return try await startServices(
-                request, session: session, network: network, owner: owner, images: images,
-                selfContainer: selfContainer, apiVersion: apiVersion)
+            async let images = prepareImages(request)
+            reaper = try await startReaper(
+                request, session: session, owner: owner, watch: watch, selfContainer: selfContainer)
+            let resolvedImages = try await images
+
+            let network = SessionID.networkName(session)
+            try await createNetwork(network, session: session, owner: owner)
+            let info = try await startServices(
+                request, session: session, network: network, owner: owner, images: resolvedImages,
+                selfContainer: request.attach ? selfContainer : nil, apiVersion: apiVersion)
+            return StartedSession(info: info, reaper: reaper)
         } catch {
             reporter.info("removing session \(session) after the failure")
             _ = try? await withoutCancellation { try await down(session: session) }
+            reaper?.release()
             throw error
+        }
+    }
+
+    private func startReaper(
+        _ request: UpRequest, session: String, owner: SessionOwner, watch: ReaperWatch,
+        selfContainer: SelfLocator.Found?
+    ) async throws -> ReaperHandle? {
+        guard request.reaper, environment["BERTH_NO_REAPER"] != "1" else {
+            return nil
+        }
+        return try await ReaperLauncher(engine: engine, reporter: reporter)
+            .start(session: session, owner: owner, watch: watch, selfContainer: selfContainer)
+    }
+
+    /// Who owns the session and what its reaper watches.
+    func ownership(_ request: UpRequest, selfContainer: SelfLocator.Found?) -> (SessionOwner, ReaperWatch) {
+        let owner = request.owner ?? defaultOwner(selfContainer, ownerStaysAlive: request.ownerStaysAlive)
+        if request.ownerStaysAlive {
+            return (owner, .connection)
+        }
+        switch owner {
+        case .container(let id): return (owner, .container(id: id))
+        case .process(_, let pid, let ticks): return (owner, .process(pid: pid, startTicks: ticks))
         }
     }
 
@@ -99,11 +142,17 @@ public struct SessionManager: Sendable {
         }
     }
 
-    func defaultOwner(_ selfContainer: SelfLocator.Found?) -> SessionOwner {
+    /// The container Berth runs in; else Berth's own process when it stays alive, else the
+    /// process that outlives this call: GitHub's `Runner.Worker` when Berth runs under one, or
+    /// the parent (the shell that ran `berth up`).
+    func defaultOwner(_ selfContainer: SelfLocator.Found?, ownerStaysAlive: Bool) -> SessionOwner {
         if let selfContainer {
             return .container(id: selfContainer.id)
         }
-        let pid = getpid()
+        var pid = getpid()
+        if !ownerStaysAlive {
+            pid = ProcessTable.ancestor(named: "Runner.Worker", from: pid) ?? getppid()
+        }
         return SessionOwner.hostProcess(pid) ?? .process(host: ProcessTable.hostIdentity(), pid: pid, startTicks: 0)
     }
 

@@ -49,7 +49,7 @@ public enum SessionOwner: Sendable, Equatable, CustomStringConvertible {
 public enum ProcessTable {
     /// The start time of a process in clock ticks since boot (field 22 of `/proc/<pid>/stat`).
     public static func startTicks(of pid: Int32, procRoot: String = "/proc") -> UInt64? {
-        guard let stat = try? String(contentsOfFile: "\(procRoot)/\(pid)/stat", encoding: .utf8),
+        guard let stat = ProcFile.read("\(procRoot)/\(pid)/stat"),
             let closing = stat.lastIndex(of: ")")
         else { return nil }
         // Fields after the command name, which may itself contain spaces and parentheses.
@@ -60,7 +60,7 @@ public enum ProcessTable {
 
     /// The parent pid of a process.
     public static func parent(of pid: Int32, procRoot: String = "/proc") -> Int32? {
-        guard let stat = try? String(contentsOfFile: "\(procRoot)/\(pid)/stat", encoding: .utf8),
+        guard let stat = ProcFile.read("\(procRoot)/\(pid)/stat"),
             let closing = stat.lastIndex(of: ")")
         else { return nil }
         let fields = stat[stat.index(after: closing)...].split(separator: " ")
@@ -69,7 +69,7 @@ public enum ProcessTable {
 
     /// The command name of a process (`/proc/<pid>/comm`).
     public static func name(of pid: Int32, procRoot: String = "/proc") -> String? {
-        (try? String(contentsOfFile: "\(procRoot)/\(pid)/comm", encoding: .utf8))?
+        ProcFile.read("\(procRoot)/\(pid)/comm")?
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -89,9 +89,19 @@ public enum ProcessTable {
 
     /// A name for this machine that survives container restarts: the boot id when readable.
     public static func hostIdentity(procRoot: String = "/proc") -> String {
-        if let bootID = try? String(contentsOfFile: "\(procRoot)/sys/kernel/random/boot_id", encoding: .utf8) {
+        if let bootID = ProcFile.read("\(procRoot)/sys/kernel/random/boot_id") {
             return String(bootID.trimmingCharacters(in: .whitespacesAndNewlines).prefix(8))
         }
         return ProcessInfo.processInfo.hostName
+    }
+}
+
+/// Reads files under `/proc`, whose reported size is 0, to their real end.
+enum ProcFile {
+    static func read(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let data = try? handle.readToEnd() else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 }

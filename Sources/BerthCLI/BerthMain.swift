@@ -11,7 +11,7 @@ public enum BerthMain {
     static var commands: [any BerthCommand.Type] {
         [
             RunCommand.self, UpCommand.self, DownCommand.self, AttachCommand.self, DetachCommand.self,
-            VersionCommand.self, HelpCommand.self,
+            VersionCommand.self, HelpCommand.self, ReapCommand.self,
         ]
     }
 

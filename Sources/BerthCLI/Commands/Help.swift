@@ -8,8 +8,9 @@ enum HelpCommand: BerthCommand {
     static let options: [OptionSpec] = []
 
     static var overview: String {
-        let width = BerthMain.commands.map { $0.name.count }.max() ?? 0
-        let rows = BerthMain.commands.map {
+        let listed = BerthMain.commands.filter { $0.name != ReapCommand.name }
+        let width = listed.map { $0.name.count }.max() ?? 0
+        let rows = listed.map {
             "  \($0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0))\($0.summary)"
         }
         return """

@@ -28,7 +28,8 @@ enum RunCommand: BerthCommand {
             throw UsageError("no command given; write berth run [options] -- COMMAND", command: name)
         }
         let (services, _, _, diagnostics) = try ServiceSelection.resolveJob(arguments, context: context, command: name)
-        let request = try ServiceSelection.upRequest(services, arguments: arguments, command: name)
+        var request = try ServiceSelection.upRequest(services, arguments: arguments, command: name)
+        request.ownerStaysAlive = true
         diagnostics.forEach { context.reporter.warning($0.description) }
         let manager = SessionManager(
             engine: try context.engine(), reporter: context.reporter, environment: context.environment)
@@ -39,9 +40,9 @@ enum RunCommand: BerthCommand {
 
         let upTask = Task { try await manager.up(request) }
         controller.onSignalDuringStart { upTask.cancel() }
-        let info: SessionInfo
+        let started: StartedSession
         do {
-            info = try await upTask.value
+            started = try await upTask.value
         } catch {
             if let signal = controller.receivedSignal {
                 context.reporter.info("interrupted by signal \(signal) while starting; the session was removed")
@@ -49,6 +50,8 @@ enum RunCommand: BerthCommand {
             }
             throw error
         }
+        let info = started.info
+        defer { started.reaper?.release() }
         if let signal = controller.receivedSignal {
             _ = try await manager.down(session: info.session)
             return 128 + signal

@@ -39,7 +39,7 @@ enum UpCommand: BerthCommand {
 
         let manager = SessionManager(
             engine: try context.engine(), reporter: context.reporter, environment: context.environment)
-        let info = try await manager.up(request)
+        let info = try await manager.up(request).info
         try SessionState(environment: context.environment).save(info.session)
         try SessionOutput.publish(info, context: context)
         return 0

@@ -16,6 +16,11 @@ public struct ContainerCreateRequest: Encodable, Sendable, Equatable {
     public var stopTimeout: Int?
     public var hostConfig: HostConfig
     public var networkingConfig: NetworkingConfig?
+    /// Keeps stdin open so a client can attach to it.
+    public var openStdin: Bool?
+    /// Closes stdin when the first attached client disconnects.
+    public var stdinOnce: Bool?
+    public var attachStdin: Bool?
 
     /// Creates a request for `image` with default settings.
     public init(image: String) {
@@ -28,6 +33,7 @@ public struct ContainerCreateRequest: Encodable, Sendable, Equatable {
         case exposedPorts = "ExposedPorts", hostname = "Hostname", user = "User", workingDir = "WorkingDir"
         case healthcheck = "Healthcheck", stopSignal = "StopSignal", stopTimeout = "StopTimeout"
         case hostConfig = "HostConfig", networkingConfig = "NetworkingConfig"
+        case openStdin = "OpenStdin", stdinOnce = "StdinOnce", attachStdin = "AttachStdin"
     }
 }
 

@@ -1,0 +1,30 @@
+import Berth
+import Foundation
+
+/// `berth reap`: the entry point of a reaper container; not meant to be run by hand.
+enum ReapCommand: BerthCommand {
+    static let name = "reap"
+    static let summary = "Remove a session once its owner dies (runs inside the reaper container)."
+    static let usage = "berth reap --session ID --watch stdin|container:ID|process:PID:TICKS"
+    static let options: [OptionSpec] = [
+        .option("--session", value: "ID", help: "The session to remove"),
+        .option("--watch", value: "WHAT", help: "What to watch: stdin, container:ID or process:PID:TICKS"),
+    ]
+
+    static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> Int32 {
+        guard let session = arguments.value("--session") else {
+            throw UsageError("missing --session", command: name)
+        }
+        guard let text = arguments.value("--watch"), let watch = ReaperWatch(argument: text) else {
+            throw UsageError("--watch needs stdin, container:ID or process:PID:TICKS", command: name)
+        }
+        try SessionID.validate(session)
+
+        let loop = ReapLoop(engine: try context.engine(), reporter: context.reporter, session: session, watch: watch)
+        let report = try await loop.run()
+        context.reporter.info(
+            "removed \(report.containers.count) container(s) and \(report.networks.count) network(s) of session \(session)"
+        )
+        return 0
+    }
+}
