@@ -23,6 +23,8 @@ public struct UpRequest: Sendable {
     public var ownerStaysAlive = false
     /// Whether to start a reaper; `BERTH_NO_REAPER=1` turns it off.
     public var reaper = true
+    /// Where session subnets come from; nil lets the daemon pick from its own pools.
+    public var subnets: SubnetAllocator? = try? SubnetAllocator()
 
     /// Creates a request for `services`.
     public init(services: [ServiceSpec]) {
@@ -72,7 +74,7 @@ public struct SessionManager: Sendable {
             let resolvedImages = try await images
 
             let network = SessionID.networkName(session)
-            try await createNetwork(network, session: session, owner: owner)
+            try await createNetwork(network, session: session, owner: owner, allocator: request.subnets)
             let info = try await startServices(
                 request, session: session, network: network, owner: owner, images: resolvedImages,
                 selfContainer: request.attach ? selfContainer : nil, apiVersion: apiVersion)
@@ -203,17 +205,46 @@ public struct SessionManager: Sendable {
 
     // MARK: - Network and containers
 
-    private func createNetwork(_ name: String, session: String, owner: SessionOwner) async throws {
+    /// Creates the session network on a free subnet of its own choosing.
+    ///
+    /// Routes: `GET /networks` for the subnets in use, then `POST /networks/create` with an IPAM
+    /// config. A create that overlaps a network made concurrently is retried on another subnet.
+    private func createNetwork(_ name: String, session: String, owner: SessionOwner, allocator: SubnetAllocator?)
+        async throws
+    {
         let labels = [
             BerthLabel.session: session, BerthLabel.owner: owner.label, BerthLabel.role: "network",
             BerthLabel.version: BerthVersion.current,
         ]
         reporter.info("creating network \(name)")
+        guard let allocator else {
+            try await createNetwork(NetworkCreateRequest(name: name, labels: labels), session: session)
+            return
+        }
+
+        let used = SubnetAllocator.usedSubnets(
+            networks: try await engine.listNetworks(), routeTable: ProcFile.read("/proc/net/route"))
+        for subnet in allocator.candidates(avoiding: used, limit: 32) {
+            let ipam = IPAM(config: [IPAMConfig(subnet: subnet.description, gateway: subnet.address(at: 1))])
+            do {
+                try await createNetwork(NetworkCreateRequest(name: name, labels: labels, ipam: ipam), session: session)
+                reporter.debug("network \(name) uses subnet \(subnet)")
+                return
+            } catch let error as EngineError where error.message.lowercased().contains("overlap") {
+                reporter.debug("subnet \(subnet) was taken meanwhile; trying another")
+            }
+        }
+        throw BerthError(
+            "no free /\(allocator.prefixLength) subnet is left in \(allocator.pool)",
+            hint: "Remove leaked networks with berth gc, or give a larger pool with --subnet-pool.")
+    }
+
+    private func createNetwork(_ request: NetworkCreateRequest, session: String) async throws {
         do {
-            _ = try await engine.createNetwork(NetworkCreateRequest(name: name, labels: labels))
+            _ = try await engine.createNetwork(request)
         } catch let error as EngineError where error.isConflict {
             throw BerthError(
-                "session '\(session)' already exists (network \(name))",
+                "session '\(session)' already exists (network \(request.name))",
                 hint: "Pick another --session, or remove it first with berth down --session \(session).")
         }
     }

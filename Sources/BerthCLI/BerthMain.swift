@@ -10,7 +10,7 @@ public enum BerthMain {
     /// Every command, in the order `berth help` lists them.
     static var commands: [any BerthCommand.Type] {
         [
-            RunCommand.self, UpCommand.self, DownCommand.self, AttachCommand.self, DetachCommand.self,
+            RunCommand.self, UpCommand.self, DownCommand.self, AttachCommand.self, DetachCommand.self, GCCommand.self,
             VersionCommand.self, HelpCommand.self, ReapCommand.self,
         ]
     }

@@ -28,7 +28,8 @@ enum RunCommand: BerthCommand {
             throw UsageError("no command given; write berth run [options] -- COMMAND", command: name)
         }
         let (services, _, _, diagnostics) = try ServiceSelection.resolveJob(arguments, context: context, command: name)
-        var request = try ServiceSelection.upRequest(services, arguments: arguments, command: name)
+        var request = try ServiceSelection.upRequest(
+            services, arguments: arguments, environment: context.environment, command: name)
         request.ownerStaysAlive = true
         diagnostics.forEach { context.reporter.warning($0.description) }
         let manager = SessionManager(

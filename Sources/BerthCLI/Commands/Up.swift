@@ -24,7 +24,8 @@ enum UpCommand: BerthCommand {
         }
         let (services, job, workflow, diagnostics) = try ServiceSelection.resolveJob(
             arguments, context: context, command: name)
-        let request = try ServiceSelection.upRequest(services, arguments: arguments, command: name)
+        let request = try ServiceSelection.upRequest(
+            services, arguments: arguments, environment: context.environment, command: name)
         for diagnostic in diagnostics {
             context.reporter.warning(diagnostic.description)
         }

@@ -32,6 +32,12 @@ enum ServiceSelection {
         .option("--wait-timeout", value: "SECONDS", help: "How long services may take to be ready (default: 120)"),
         .option("--session", value: "ID", help: "Session id (default: a fresh one)"),
         .flag("--no-attach", help: "Do not join Berth's own container to the session network"),
+        .option(
+            "--subnet-pool", value: "CIDR",
+            help: "Range session subnets come from (default: 172.16.0.0/12, or BERTH_SUBNET_POOL)"),
+        .option(
+            "--subnet-size", value: "BITS",
+            help: "Prefix length of each session subnet (default: 27, or BERTH_SUBNET_SIZE)"),
     ]
 
     /// The job (or ad-hoc services) the arguments select, with reader diagnostics.
@@ -109,6 +115,29 @@ enum ServiceSelection {
         }
     }
 
+    static func subnetAllocator(_ arguments: ParsedArguments, environment: [String: String], command: String) throws
+        -> SubnetAllocator
+    {
+        let poolText = arguments.value("--subnet-pool") ?? environment["BERTH_SUBNET_POOL"]
+        let sizeText = arguments.value("--subnet-size") ?? environment["BERTH_SUBNET_SIZE"]
+        var pool = SubnetAllocator.defaultPool
+        if let poolText, !poolText.isEmpty {
+            guard let parsed = IPv4Network(poolText) else {
+                throw UsageError(
+                    "invalid subnet pool '\(poolText)'; write an IPv4 CIDR such as 172.16.0.0/12", command: command)
+            }
+            pool = parsed
+        }
+        var size = SubnetAllocator.defaultPrefixLength
+        if let sizeText, !sizeText.isEmpty {
+            guard let parsed = Int(sizeText.trimmingCharacters(in: ["/"])) else {
+                throw UsageError("invalid subnet size '\(sizeText)'; give a prefix length such as 27", command: command)
+            }
+            size = parsed
+        }
+        return try SubnetAllocator(pool: pool, prefixLength: size)
+    }
+
     static func pairs(_ arguments: ParsedArguments, _ option: String, command: String) throws -> [String: String] {
         var result: [String: String] = [:]
         for text in arguments.values(option) {
@@ -119,8 +148,11 @@ enum ServiceSelection {
     }
 
     /// The start settings the arguments give.
-    static func upRequest(_ services: [ServiceSpec], arguments: ParsedArguments, command: String) throws -> UpRequest {
+    static func upRequest(
+        _ services: [ServiceSpec], arguments: ParsedArguments, environment: [String: String], command: String
+    ) throws -> UpRequest {
         var request = UpRequest(services: services)
+        request.subnets = try subnetAllocator(arguments, environment: environment, command: command)
         request.sessionID = arguments.value("--session")
         request.attach = !arguments.flag("--no-attach")
         request.imageMappings = try arguments.values("--image-map").map { try ImageMapping(parsing: $0) }
