@@ -30,24 +30,38 @@ public struct JobNetworkAttacher: Sendable {
         public var alreadyAttached: Bool
     }
 
-    /// Joins Berth's container to `explicit`, or to the job network it finds.
-    public func attach(network explicit: String?) async throws -> Attachment {
+    /// Joins Berth's container to `explicit`, or to the job network it finds, and starts an
+    /// escort that leaves the network again when the job's teardown begins, so no detach step
+    /// is needed (unless `escort` is false).
+    public func attach(network explicit: String?, escort: Bool = true) async throws -> Attachment {
         let me = try await requireContainer()
         let network = try await findNetwork(explicit)
-        if me.networks.contains(network.name) {
-            return Attachment(network: network.name, container: me.id, containerName: me.name, alreadyAttached: true)
+        let alreadyAttached = me.networks.contains(network.name)
+        if !alreadyAttached {
+            reporter.info("joining \(me.name) to network \(network.name)")
+            try await engine.connectNetwork(network.id, container: me.id)
         }
-        reporter.info("joining \(me.name) to network \(network.name)")
-        try await engine.connectNetwork(network.id, container: me.id)
-        return Attachment(network: network.name, container: me.id, containerName: me.name, alreadyAttached: false)
+        if escort {
+            do {
+                _ = try await ReaperLauncher(engine: engine, reporter: reporter).startEscort(
+                    network: network, container: me)
+            } catch {
+                try? await engine.disconnectNetwork(network.id, container: me.id, force: true)
+                throw error
+            }
+        }
+        return Attachment(
+            network: network.name, container: me.id, containerName: me.name, alreadyAttached: alreadyAttached)
     }
 
     /// Leaves `explicit`, or every `github_network_*` network Berth's container is on.
     public func detach(network explicit: String?) async throws -> [String] {
         let me = try await requireContainer()
         let targets = explicit.map { [$0] } ?? me.networks.filter { $0.hasPrefix("github_network_") }
+        let launcher = ReaperLauncher(engine: engine, reporter: reporter)
         for network in targets {
             reporter.info("leaving network \(network)")
+            try await launcher.removeEscorts(network: network, container: me.id)
             try await engine.disconnectNetwork(network, container: me.id, force: true)
         }
         return targets

@@ -11,6 +11,8 @@ public enum BerthLabel {
     public static let service = "berth.service"
     /// What a resource is for: `service`, `network`, `reaper`.
     public static let role = "berth.role"
+    /// The job network an escort container watches.
+    public static let escortedNetwork = "berth.escort.network"
     /// The Berth version that created the resource.
     public static let version = "berth.version"
 }

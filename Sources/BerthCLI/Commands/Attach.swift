@@ -9,7 +9,9 @@ enum AttachCommand: BerthCommand {
     static let discussion = """
         For jobs whose services: GitHub's runner starts. Without --network, Berth finds this
         runner's github_network_* network itself, by the runner's own label, so it never joins
-        another job's network on a shared daemon. Undo with berth detach.
+        another job's network on a shared daemon. A small escort container then takes this
+        container off the network as soon as the runner starts removing the job's services, so
+        the runner's own teardown can remove the network without a detach step.
         """
     static let options: [OptionSpec] = [
         .option("--network", value: "NAME", help: "The network to join (default: this runner's job network)")
@@ -21,7 +23,8 @@ enum AttachCommand: BerthCommand {
         }
         let attacher = JobNetworkAttacher(
             engine: try context.engine(), reporter: context.reporter, environment: context.environment)
-        let attachment = try await attacher.attach(network: arguments.value("--network"))
+        let attachment = try await attacher.attach(
+            network: arguments.value("--network"), escort: !arguments.flag("--no-escort"))
         if context.format == .json {
             context.console.output(try renderJSON(attachment))
         } else {

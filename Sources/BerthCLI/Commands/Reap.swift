@@ -5,13 +5,25 @@ import Foundation
 enum ReapCommand: BerthCommand {
     static let name = "reap"
     static let summary = "Remove a session once its owner dies (runs inside the reaper container)."
-    static let usage = "berth reap --session ID --watch stdin|container:ID|process:PID:TICKS"
+    static let usage =
+        "berth reap (--session ID --watch stdin|container:ID|process:PID:TICKS | --escort ID --network NAME)"
     static let options: [OptionSpec] = [
         .option("--session", value: "ID", help: "The session to remove"),
         .option("--watch", value: "WHAT", help: "What to watch: stdin, container:ID or process:PID:TICKS"),
+        .option("--escort", value: "CONTAINER", help: "Take this container off --network when its job ends"),
+        .option("--network", value: "NAME", help: "The job network of --escort"),
     ]
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> Int32 {
+        if let escorted = arguments.value("--escort") {
+            guard let network = arguments.value("--network") else {
+                throw UsageError("--escort needs --network", command: name)
+            }
+            let loop = EscortLoop(
+                engine: try context.engine(), reporter: context.reporter, network: network, container: escorted)
+            try await loop.run()
+            return 0
+        }
         guard let session = arguments.value("--session") else {
             throw UsageError("missing --session", command: name)
         }
