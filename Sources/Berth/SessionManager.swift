@@ -74,7 +74,7 @@ public struct SessionManager: Sendable {
             let resolvedImages = try await images
 
             let network = SessionID.networkName(session)
-            try await createNetwork(network, session: session, owner: owner, allocator: request.subnets)
+            try await createSessionNetwork(network, session: session, owner: owner, allocator: request.subnets)
             let info = try await startServices(
                 request, session: session, network: network, owner: owner, images: resolvedImages,
                 selfContainer: request.attach ? selfContainer : nil, apiVersion: apiVersion)
@@ -209,9 +209,9 @@ public struct SessionManager: Sendable {
     ///
     /// Routes: `GET /networks` for the subnets in use, then `POST /networks/create` with an IPAM
     /// config. A create that overlaps a network made concurrently is retried on another subnet.
-    private func createNetwork(_ name: String, session: String, owner: SessionOwner, allocator: SubnetAllocator?)
-        async throws
-    {
+    public func createSessionNetwork(
+        _ name: String, session: String, owner: SessionOwner, allocator: SubnetAllocator?
+    ) async throws {
         let labels = [
             BerthLabel.session: session, BerthLabel.owner: owner.label, BerthLabel.role: "network",
             BerthLabel.version: BerthVersion.current,

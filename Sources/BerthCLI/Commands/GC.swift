@@ -10,7 +10,9 @@ enum GCCommand: BerthCommand {
         Removes Berth sessions whose owner (container or process) is gone, and github_network_*
         networks that no longer hold a service or job container of their runner, disconnecting
         stale endpoints first. Sessions whose owner is alive and networks of running jobs are
-        never touched. DURATION is like 30s, 10m or 2h.
+        never touched. DURATION is like 30s, 10m or 2h. Job networks younger than 60 s (or
+        BERTH_GC_JOB_NETWORK_GRACE) are kept, since a starting job has not attached its
+        containers yet.
         """
     static let options: [OptionSpec] = [
         .flag("--dry-run", help: "List what would be removed without removing it"),
@@ -28,6 +30,10 @@ enum GCCommand: BerthCommand {
                     "invalid --older-than '\(text)'; write a duration such as 30s, 10m or 2h", command: name)
             }
             collector.olderThan = seconds
+        }
+
+        if let grace = context.environment["BERTH_GC_JOB_NETWORK_GRACE"].flatMap(parseDuration) {
+            collector.jobNetworkGrace = grace
         }
 
         let dryRun = arguments.flag("--dry-run")

@@ -1,0 +1,127 @@
+import EngineAPI
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A session is removed within 15 seconds however its owner dies, with no post step.
+@Suite("Reaper", .enabled(if: TestEnvironment.engineAvailable), .serialized)
+struct ReaperTests {
+    static let allowance = 15.0
+
+    /// Waits until `session` has a ready service, i.e. `berth` has finished starting it.
+    private func waitForService(_ session: String, key: String = "postgres") async throws -> Bool {
+        try await poll(seconds: 120) {
+            let running = try await TestEnvironment.engine().listContainers(
+                all: false, filters: ["label": ["berth.session=\(session)", "berth.service=\(key)"]])
+            let reaper = try await TestEnvironment.engine().listContainers(
+                all: false, filters: ["label": ["berth.session=\(session)", "berth.role=reaper"]])
+            return running.count == 1 && reaper.count == 1
+        }
+    }
+
+    @Test("kill -9 of berth run on the host", .timeLimit(.minutes(3)))
+    func killedBerth() async throws {
+        let session = TestEnvironment.uniqueName("kill9")
+        defer { Task { await Leftovers.remove(session: session) } }
+        let berth = try BerthProcess.start([
+            "run", "--workflow", TestEnvironment.workflow00, "--session", session,
+            "--image-map", TestEnvironment.postgresImageMap, "--", "sleep", "600",
+        ])
+        try #require(try await waitForService(session), "the session never started: \(berth.stderrSoFar)")
+
+        berth.send(SIGKILL)
+        _ = try await berth.wait()
+
+        #expect(try await Leftovers.waitUntilGone(session: session, seconds: Self.allowance))
+    }
+
+    @Test("docker kill of a runner container running berth run", .timeLimit(.minutes(3)))
+    func killedRunner() async throws {
+        let session = TestEnvironment.uniqueName("rkill")
+        let runner = try await RunnerContainer.start(name: TestEnvironment.uniqueName("runner"))
+        defer {
+            Task {
+                await runner.remove()
+                await Leftovers.remove(session: session)
+            }
+        }
+        let job = Task {
+            try await runner.exec([
+                "berth", "run", "--workflow", "/workflows/00-selfhosted-runner-postgres.yml", "--session", session,
+                "--image-map", TestEnvironment.postgresImageMap, "--", "sleep", "600",
+            ])
+        }
+        try #require(try await waitForService(session), "the session never started")
+
+        try await TestEnvironment.engine().killContainer(runner.id)
+        _ = try? await job.value
+
+        #expect(try await Leftovers.waitUntilGone(session: session, seconds: Self.allowance))
+    }
+
+    @Test("docker rm -f of a runner container after berth up", .timeLimit(.minutes(3)))
+    func removedRunner() async throws {
+        let session = TestEnvironment.uniqueName("rrm")
+        let runner = try await RunnerContainer.start(name: TestEnvironment.uniqueName("runner"))
+        defer {
+            Task {
+                await runner.remove()
+                await Leftovers.remove(session: session)
+            }
+        }
+        let up = try await runner.exec([
+            "berth", "up", "--workflow", "/workflows/00-selfhosted-runner-postgres.yml", "--session", session,
+            "--image-map", TestEnvironment.postgresImageMap,
+        ])
+        try #require(up.exitCode == 0, "up failed: \(up.stderrText)")
+
+        try await TestEnvironment.engine().removeContainer(runner.id, force: true)
+
+        #expect(try await Leftovers.waitUntilGone(session: session, seconds: Self.allowance))
+    }
+
+    @Test("a cancelled job: the shell that ran berth up is killed", .timeLimit(.minutes(3)))
+    func killedStepShell() async throws {
+        let session = TestEnvironment.uniqueName("shell")
+        defer { Task { await Leftovers.remove(session: session) } }
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = [
+            "-c",
+            "\"$0\" up --workflow \"$1\" --session \"$2\" --image-map \"$3\" >/dev/null 2>&1; exec sleep 600",
+            TestEnvironment.berthBinary, TestEnvironment.workflow00, session, TestEnvironment.postgresImageMap,
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["BERTH_STATE_DIR"] = FileManager.default.temporaryDirectory.appendingPathComponent(session).path
+        shell.environment = environment
+        try shell.run()
+        try #require(try await waitForService(session), "the session never started")
+
+        kill(shell.processIdentifier, SIGKILL)
+        shell.waitUntilExit()
+
+        #expect(try await Leftovers.waitUntilGone(session: session, seconds: Self.allowance))
+    }
+
+    @Test("a clean down also removes the reaper", .timeLimit(.minutes(3)))
+    func cleanDownStopsReaper() async throws {
+        let session = TestEnvironment.uniqueName("clean")
+        defer { Task { await Leftovers.remove(session: session) } }
+        let up = try await BerthProcess.run([
+            "up", "--workflow", TestEnvironment.workflow00, "--session", session,
+            "--image-map", TestEnvironment.postgresImageMap,
+        ])
+        try #require(up.status == 0, "up failed: \(up.stderr)")
+        let reapers = try await TestEnvironment.engine().listContainers(
+            all: false, filters: ["label": ["berth.session=\(session)", "berth.role=reaper"]])
+        #expect(reapers.count == 1)
+
+        let down = try await BerthProcess.run(["down", "--session", session])
+
+        #expect(down.status == 0)
+        #expect(try await Leftovers.of(session: session).isEmpty)
+    }
+}
