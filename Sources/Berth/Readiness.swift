@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Docker runs a health command first after one `--health-interval` (10 s in typical workflows),
 /// and GitHub's runner then polls with a 2 s to 32 s backoff. Berth runs the same command itself
-/// through exec, from about 100 ms after start with a gentle backoff, and calls the service ready
+/// through exec, from about 50 ms after start with a gentle backoff to 200 ms, and calls the service ready
 /// at the first success. It also requires every exposed TCP port to accept a connection from where
 /// Berth runs, because a health command can pass while a server still listens only on its Unix
 /// socket: the PostgreSQL image's initialisation server does exactly that, then restarts. If the
@@ -27,8 +27,8 @@ struct ReadinessProbe: Sendable {
     let healthCommand: [String]?
     let healthTimeout: Double
     let targets: [Target]
-    var firstDelay = 0.1
-    var maximumDelay = 0.25
+    var firstDelay = 0.05
+    var maximumDelay = 0.2
     var portGrace = 10.0
 
     /// Returns when the service is ready; throws a `BerthError` with the last health output and
@@ -81,7 +81,7 @@ struct ReadinessProbe: Sendable {
             }
 
             try await Task.sleep(for: .seconds(delay))
-            delay = min(delay * 1.15, maximumDelay)
+            delay = min(delay * 1.2, maximumDelay)
         }
     }
 

@@ -56,30 +56,31 @@ public struct SessionManager: Sendable {
     ///
     /// Whatever fails after the first resource exists, everything created so far is removed
     /// before the error is thrown, and the same happens when the task is cancelled. The reaper
-    /// starts alongside the image checks, before the network, so no resource exists unwatched.
+    /// starts alongside the network and the services rather than before them, because waiting
+    /// for it would add its start to every session's time to ready; the moment in between is
+    /// covered by `berth gc`, since every resource carries the owner label from its creation.
     public func up(_ request: UpRequest) async throws -> StartedSession {
         let session = request.sessionID ?? SessionID.generate()
         try SessionID.validate(session)
         try checkServiceKeys(request.services)
 
+        async let images = prepareImages(request)
         let apiVersion = try await engine.apiVersion()
         let selfContainer = try await SelfLocator(engine: engine, environment: environment).locate()
         let (owner, watch) = ownership(request, selfContainer: selfContainer)
+        let reaperTask = Task {
+            try await startReaper(request, session: session, owner: owner, watch: watch, selfContainer: selfContainer)
+        }
 
-        var reaper: ReaperHandle?
         do {
-            async let images = prepareImages(request)
-            reaper = try await startReaper(
-                request, session: session, owner: owner, watch: watch, selfContainer: selfContainer)
-            let resolvedImages = try await images
-
             let network = SessionID.networkName(session)
             try await createSessionNetwork(network, session: session, owner: owner, allocator: request.subnets)
             let info = try await startServices(
-                request, session: session, network: network, owner: owner, images: resolvedImages,
+                request, session: session, network: network, owner: owner, images: try await images,
                 selfContainer: request.attach ? selfContainer : nil, apiVersion: apiVersion)
-            return StartedSession(info: info, reaper: reaper)
+            return StartedSession(info: info, reaper: try await reaperTask.value)
         } catch {
+            let reaper = (try? await reaperTask.value) ?? nil
             reporter.info("removing session \(session) after the failure")
             _ = try? await withoutCancellation { try await down(session: session) }
             reaper?.release()
