@@ -80,8 +80,10 @@ extension EngineError {
     }
 
     static func timedOut(_ request: String, seconds: Double) -> EngineError {
-        EngineError(
-            code: .timedOut, message: "the Docker daemon did not answer \(request) within \(Int(seconds)) s",
+        // Whole seconds print without a fraction; shorter timeouts must not read as "within 0 s".
+        let duration = seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+        return EngineError(
+            code: .timedOut, message: "the Docker daemon did not answer \(request) within \(duration) s",
             request: request, hint: "Check that the daemon is healthy (docker info).")
     }
 }

@@ -64,7 +64,8 @@ extension EngineClient {
         _ = try await call("POST", "/containers/\(id)/kill", query: [URLQueryItem(name: "signal", value: signal)])
     }
 
-    /// Returns the last `tail` lines of a container's output, stdout and stderr interleaved.
+    /// Returns the last `tail` lines of a container's output, stdout and stderr interleaved in the
+    /// order the daemon sent them.
     ///
     /// Route: `GET /containers/{id}/logs?stdout=1&stderr=1&tail=…`; the body is the multiplexed
     /// stream unless the container has a TTY.
@@ -78,56 +79,99 @@ extension EngineClient {
         let request = HTTPRequest(method: "GET", target: target)
         let transport = self.transport
         let timeout = requestTimeout
-        let bytes = try await runBlocking { token in
-            try Self.collectOutput(transport: transport, request: request, timeout: timeout, token: token)
+        let output = try await runBlocking { token in
+            try Self.collectOutput(
+                transport: transport, request: request, timeout: timeout, token: token, alwaysMultiplexed: false)
         }
-        return String(decoding: bytes.stdout + bytes.stderr, as: UTF8.self)
+        return String(decoding: output.combined, as: UTF8.self)
     }
 
-    /// Reads a stream to its end, demultiplexing it when the daemon frames it.
-    static func collectOutput(transport: EngineTransport, request: HTTPRequest, timeout: Double, token: CancelToken)
-        throws -> (stdout: [UInt8], stderr: [UInt8])
-    {
+    /// Reads a stream to its end, demultiplexing it when it is framed (see `isFramed`).
+    static func collectOutput(
+        transport: EngineTransport, request: HTTPRequest, timeout: Double, token: CancelToken, alwaysMultiplexed: Bool
+    ) throws -> StreamOutput {
         var decoder = MultiplexedStreamDecoder()
-        var framed = true
-        var failure: [UInt8] = []
-        var stdout: [UInt8] = []
-        var stderr: [UInt8] = []
+        var framed: Bool?
+        var output = StreamOutput()
         var errorBody: [UInt8] = []
         var status = 200
-        let limit = 64 * 1024
 
         try transport.stream(
             request, timeout: timeout, cancel: token,
             onHead: { (head: HTTPResponseHead) throws(EngineError) in
                 status = head.status
-                framed = head.header("Content-Type")?.contains("raw-stream") != true
+                framed = alwaysMultiplexed ? true : isFramed(head)
             },
             onData: { (chunk: ArraySlice<UInt8>) throws(EngineError) in
                 guard (200..<300).contains(status) || status == 101 else {
                     errorBody.append(contentsOf: chunk)
                     return
                 }
-                guard framed else {
-                    stdout.append(contentsOf: chunk)
+                if framed == nil, let first = chunk.first {
+                    framed = first <= 3
+                }
+                guard framed == true else {
+                    output.append(chunk, from: .stdout)
                     return
                 }
                 for (stream, payload) in try decoder.feed(chunk) {
-                    switch stream {
-                    case .stdout: stdout.append(contentsOf: payload)
-                    case .stderr: stderr.append(contentsOf: payload)
-                    case .systemError: failure.append(contentsOf: payload)
-                    }
+                    output.append(payload, from: stream)
                 }
-                if stdout.count > limit { stdout.removeFirst(stdout.count - limit) }
-                if stderr.count > limit { stderr.removeFirst(stderr.count - limit) }
             })
 
         try checkStatus(HTTPResponseHead(status: status, headers: []), body: errorBody, request: request.summary)
-        if !failure.isEmpty {
+        if !output.systemError.isEmpty {
             throw EngineError(
-                code: .stream, message: String(decoding: failure, as: UTF8.self), request: request.summary)
+                code: .stream, message: String(decoding: output.systemError, as: UTF8.self), request: request.summary)
         }
-        return (stdout, stderr)
+        if decoder.hasPartialFrame {
+            throw EngineError.malformed("the output stream ended inside a frame", request: request.summary)
+        }
+        return output
+    }
+
+    /// Tells a multiplexed stream from a raw (TTY) one by its `Content-Type`. Returns nil when the
+    /// header names neither, so the first byte of the body decides.
+    ///
+    /// The `Content-Type` is reliable only from API 1.42 on. Before that, Docker labels every
+    /// hijacked exec `raw-stream`, TTY or not, so exec callers pass `alwaysMultiplexed` instead,
+    /// and logs come without a `Content-Type`. A frame starts with a stream number from 0 to 3, a
+    /// control byte that text output rarely starts with.
+    private static func isFramed(_ head: HTTPResponseHead) -> Bool? {
+        let contentType = head.header("Content-Type") ?? ""
+        if contentType.contains("multiplexed-stream") {
+            return true
+        }
+        return contentType.contains("raw-stream") ? false : nil
+    }
+}
+
+/// The output of a finished stream. Each buffer keeps at most its last 64 KiB.
+struct StreamOutput {
+    var stdout: [UInt8] = []
+    var stderr: [UInt8] = []
+    /// Standard output and standard error in arrival order.
+    var combined: [UInt8] = []
+    /// Messages of the daemon's own error stream (stream 3).
+    var systemError: [UInt8] = []
+
+    private let limit = 64 * 1024
+
+    mutating func append(_ bytes: some Collection<UInt8>, from stream: MultiplexedStreamDecoder.Stream) {
+        switch stream {
+        case .stdout: Self.append(bytes, to: &stdout, limit: limit)
+        case .stderr: Self.append(bytes, to: &stderr, limit: limit)
+        case .systemError: Self.append(bytes, to: &systemError, limit: limit)
+        }
+        if stream != .systemError {
+            Self.append(bytes, to: &combined, limit: limit)
+        }
+    }
+
+    private static func append(_ bytes: some Collection<UInt8>, to buffer: inout [UInt8], limit: Int) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count > limit {
+            buffer.removeFirst(buffer.count - limit)
+        }
     }
 }

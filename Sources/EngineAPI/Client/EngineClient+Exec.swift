@@ -31,7 +31,9 @@ extension EngineClient {
             body: try encode(StartBody()))
         let transport = self.transport
         let output = try await runBlocking { token in
-            try Self.collectOutput(transport: transport, request: request, timeout: timeout, token: token)
+            // Berth never requests a TTY here, so the output is always multiplexed.
+            try Self.collectOutput(
+                transport: transport, request: request, timeout: timeout, token: token, alwaysMultiplexed: true)
         }
 
         let inspect: ExecInspect = try await get("/exec/\(created.id)/json")

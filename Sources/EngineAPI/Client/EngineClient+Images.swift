@@ -17,12 +17,23 @@ extension EngineClient {
     /// Route: `POST /images/create?fromImage=…&tag=…`. The status is 200 even when the pull
     /// fails; the failure arrives as an `error` message in the stream and is thrown here. A
     /// reference without a tag gets `latest`, because the route pulls every tag otherwise.
-    public func pullImage(_ reference: String, onProgress: @escaping @Sendable (ProgressMessage) -> Void) async throws {
+    ///
+    /// With `credentials`, the `X-Registry-Auth` header carries them as base64url JSON
+    /// `{"username", "password", "serveraddress"}`; the registry is the reference's first path
+    /// component when it looks like a host name.
+    public func pullImage(
+        _ reference: String, credentials: RegistryCredentials? = nil,
+        onProgress: @escaping @Sendable (ProgressMessage) -> Void
+    ) async throws {
         let (repository, tag) = Self.splitReference(reference)
+        var headers: [(String, String)] = []
+        if let credentials {
+            headers.append(("X-Registry-Auth", try credentials.header(for: reference)))
+        }
         try await streamMessages(
             "POST", "/images/create",
             query: [URLQueryItem(name: "fromImage", value: repository), URLQueryItem(name: "tag", value: tag)],
-            body: nil, headers: [], onMessage: onProgress)
+            body: nil, headers: headers, onMessage: onProgress)
     }
 
     /// Builds an image from a tar context.
@@ -100,6 +111,16 @@ extension EngineClient {
             var status = 200
             var errorBody: [UInt8] = []
             var streamError: String?
+            let handle = { (line: [UInt8]) in
+                guard let message = try? JSONDecoder().decode(ProgressMessage.self, from: Data(line)) else {
+                    return
+                }
+                if let text = message.errorMessage, streamError == nil {
+                    streamError = text
+                }
+                onMessage(message)
+            }
+
             try transport.stream(
                 request, timeout: 0, cancel: token,
                 onHead: { (head: HTTPResponseHead) throws(EngineError) in status = head.status },
@@ -108,21 +129,44 @@ extension EngineClient {
                         errorBody.append(contentsOf: chunk)
                         return
                     }
-                    for line in splitter.feed(chunk) {
-                        guard let message = try? JSONDecoder().decode(ProgressMessage.self, from: Data(line)) else {
-                            continue
-                        }
-                        if let text = message.errorMessage, streamError == nil {
-                            streamError = text
-                        }
-                        onMessage(message)
-                    }
+                    splitter.feed(chunk).forEach(handle)
                 })
+            // The last message may end without a newline; it can be the error that failed the stream.
+            if (200..<300).contains(status), let last = splitter.finish() {
+                handle(last)
+            }
+
             try Self.checkStatus(
                 HTTPResponseHead(status: status, headers: []), body: errorBody, request: request.summary)
             if let streamError {
                 throw EngineError(code: .stream, message: streamError, request: request.summary)
             }
         }
+    }
+}
+
+/// A user name and password for a registry, as a service's `credentials:` gives them.
+public struct RegistryCredentials: Sendable {
+    public var username: String
+    public var password: String
+
+    /// Creates credentials.
+    public init(username: String, password: String) {
+        self.username = username
+        self.password = password
+    }
+
+    /// The `X-Registry-Auth` value for pulling `reference`.
+    func header(for reference: String) throws -> String {
+        struct Body: Encodable {
+            var username: String
+            var password: String
+            var serveraddress: String
+        }
+        let first = reference.split(separator: "/").first.map(String.init) ?? ""
+        let isRegistry = reference.contains("/") && (first.contains(".") || first.contains(":") || first == "localhost")
+        let body = Body(username: username, password: password, serveraddress: isRegistry ? first : "docker.io")
+        return Data(try JSONEncoder().encode(body)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
     }
 }

@@ -82,12 +82,24 @@ public final class EngineClient: Sendable {
         var components = URLComponents()
         components.path = "/v\(version)\(path)"
         if !query.isEmpty {
-            components.queryItems = query
+            components.percentEncodedQueryItems = query.map { item in
+                URLQueryItem(name: Self.percentEncode(item.name), value: item.value.map(Self.percentEncode))
+            }
         }
-        // Go's query parser reads "+" as a space, so it must travel encoded.
-        let query = components.percentEncodedQuery.map { "?" + $0.replacingOccurrences(of: "+", with: "%2B") } ?? ""
-        return components.percentEncodedPath + query
+        return components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
     }
+
+    /// Encodes every character of a query name or value except the RFC 3986 unreserved ones.
+    ///
+    /// `URLComponents.queryItems` leaves `+` and `;` as they are, but the daemon's Go query parser
+    /// reads `+` as a space and rejects the whole query when it contains `;` (Docker 20.10 returns
+    /// 400 "invalid semicolon separator in query").
+    static func percentEncode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? text
+    }
+
+    private static let queryAllowed = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     /// Sends a request and returns the body, turning error statuses into `EngineError`.
     func call(

@@ -42,12 +42,22 @@ public enum DockerHost: Sendable, Equatable, CustomStringConvertible {
 
     /// Resolves the daemon address the way the docker CLI does: an explicit value, else
     /// `DOCKER_HOST`, else the default socket.
+    ///
+    /// `DOCKER_TLS_VERIFY` set to anything but empty or `0` means the daemon expects TLS, which
+    /// Berth does not speak, so an address from `DOCKER_HOST` or an explicit TCP address is then
+    /// rejected. An explicit Unix socket is still used.
     public static func resolve(explicit: String?, environment: [String: String]) throws(EngineError) -> DockerHost {
+        let verify = environment["DOCKER_TLS_VERIFY"] ?? ""
+        let requestsTLS = !verify.isEmpty && verify != "0"
         if let explicit, !explicit.isEmpty {
-            return try DockerHost(parsing: explicit)
+            let host = try DockerHost(parsing: explicit)
+            if requestsTLS, case .tcp = host {
+                throw EngineError.invalidHost(explicit, reason: "DOCKER_TLS_VERIFY is set but TLS is not supported")
+            }
+            return host
         }
         if let fromEnvironment = environment["DOCKER_HOST"], !fromEnvironment.isEmpty {
-            if let verify = environment["DOCKER_TLS_VERIFY"], !verify.isEmpty, verify != "0" {
+            if requestsTLS {
                 throw EngineError.invalidHost(
                     fromEnvironment, reason: "DOCKER_TLS_VERIFY is set but TLS is not supported")
             }
@@ -61,21 +71,47 @@ public enum DockerHost: Sendable, Equatable, CustomStringConvertible {
         if let slash = hostPort.firstIndex(of: "/") {
             hostPort = String(hostPort[..<slash])
         }
-        guard let colon = hostPort.lastIndex(of: ":") else {
+
+        let (host, portText) = try splitHostAndPort(hostPort, original: original)
+        guard let portText else {
             throw EngineError.invalidHost(original, reason: "a tcp address needs a port, e.g. tcp://127.0.0.1:2375")
         }
-
-        var host = String(hostPort[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") {
-            host = String(host.dropFirst().dropLast())
-        }
-        guard let port = Int(hostPort[hostPort.index(after: colon)...]), (1...65535).contains(port) else {
+        guard let port = Int(portText), (1...65535).contains(port) else {
             throw EngineError.invalidHost(original, reason: "the port is not a number from 1 to 65535")
         }
         guard !host.isEmpty else {
             throw EngineError.invalidHost(original, reason: "the host name is empty")
         }
         return .tcp(host: host, port: port)
+    }
+
+    /// Splits `host:port` or `[IPv6]:port`. The port is nil when the address has none.
+    private static func splitHostAndPort(_ hostPort: String, original: String) throws(EngineError)
+        -> (host: String, port: Substring?)
+    {
+        guard hostPort.hasPrefix("[") else {
+            guard let colon = hostPort.lastIndex(of: ":") else {
+                return (hostPort, nil)
+            }
+            let host = String(hostPort[..<colon])
+            guard !host.contains(":") else {
+                throw EngineError.invalidHost(original, reason: "an IPv6 address needs brackets, e.g. tcp://[::1]:2375")
+            }
+            return (host, hostPort[hostPort.index(after: colon)...])
+        }
+
+        guard let closing = hostPort.firstIndex(of: "]") else {
+            throw EngineError.invalidHost(original, reason: "the IPv6 address has no closing ']'")
+        }
+        let host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<closing])
+        let rest = hostPort[hostPort.index(after: closing)...]
+        if rest.isEmpty {
+            return (host, nil)
+        }
+        guard rest.hasPrefix(":") else {
+            throw EngineError.invalidHost(original, reason: "expected ':port' after the IPv6 address")
+        }
+        return (host, rest.dropFirst())
     }
 
     /// The address in `DOCKER_HOST` form.

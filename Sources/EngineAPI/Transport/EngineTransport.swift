@@ -40,7 +40,7 @@ public final class EngineTransport: Sendable {
             connection.close()
             throw Self.describe(error, request: request, timeout: timeout, cancel: cancel)
         }
-        release(connection, reusable: !head.closesConnection && (head.isChunked || head.contentLength != nil))
+        release(connection, reusable: !head.closesConnection && head.hasDelimitedBody)
         return (head, body)
     }
 
@@ -89,11 +89,18 @@ public final class EngineTransport: Sendable {
         }
 
         // A pooled connection may have been closed by the daemon while idle; retry once on a
-        // fresh one when that is the only failure.
+        // fresh one when that is the only failure. The retry skips the pool, because after a
+        // daemon restart every idle connection in it is stale.
         var attempt = 0
         while true {
             attempt += 1
-            let (connection, reused) = try checkout()
+            let connection: SocketConnection
+            let reused: Bool
+            do {
+                (connection, reused) = try checkout(pooled: attempt == 1)
+            } catch {
+                throw Self.describe(error, request: request, timeout: timeout, cancel: cancel)
+            }
             cancel?.register(connection)
             connection.setReadTimeout(timeout)
             let reader = HTTPReader(connection: connection, requestSummary: request.summary)
@@ -111,8 +118,8 @@ public final class EngineTransport: Sendable {
         }
     }
 
-    private func checkout() throws(EngineError) -> (SocketConnection, Bool) {
-        if let pooled = idle.withLock({ $0.popLast() }) {
+    private func checkout(pooled allowPooled: Bool) throws(EngineError) -> (SocketConnection, Bool) {
+        if allowPooled, let pooled = idle.withLock({ $0.popLast() }) {
             return (pooled, true)
         }
         return (try SocketConnection.connect(to: host, timeout: connectTimeout), false)

@@ -63,6 +63,20 @@ public struct HTTPResponseHead: Sendable {
     var closesConnection: Bool {
         header("Connection")?.lowercased() == "close"
     }
+
+    /// True for the statuses that never carry a body: 1xx, 204 and 304.
+    var hasNoBody: Bool {
+        status == 204 || status == 304 || (100..<200).contains(status)
+    }
+
+    /// True when the end of the body is known without the peer closing, so the connection can
+    /// serve another request afterwards. A `101` switches protocols and never qualifies.
+    var hasDelimitedBody: Bool {
+        guard status >= 200 else {
+            return false
+        }
+        return hasNoBody || isChunked || contentLength != nil
+    }
 }
 
 /// Reads HTTP/1.1 messages from a connection, keeping bytes that arrive ahead of need.
@@ -131,7 +145,7 @@ final class HTTPReader {
 
     /// Streams the body in pieces as they arrive.
     func readBody(head: HTTPResponseHead, onData: (ArraySlice<UInt8>) throws(EngineError) -> Void) throws(EngineError) {
-        if head.status == 204 || head.status == 304 || (100..<200).contains(head.status) {
+        if head.hasNoBody {
             return
         }
         if head.isChunked {

@@ -72,10 +72,14 @@ public struct LineSplitter: Sendable {
         return lines
     }
 
-    /// Returns what is left after the last newline, e.g. a final line without one.
+    /// Returns what is left after the last newline, e.g. a final line without one, minus a
+    /// trailing carriage return; nil when nothing is left.
     public mutating func finish() -> [UInt8]? {
         defer { pending.removeAll() }
-        let rest = pending.filter { $0 != 0x0D }
+        var rest = pending
+        if rest.last == 0x0D {
+            rest.removeLast()
+        }
         return rest.isEmpty ? nil : rest
     }
 }
