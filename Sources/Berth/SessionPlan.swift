@@ -26,7 +26,7 @@ public struct SessionPlan: Encodable, Sendable {
         self.services = services.map { PlannedService($0, imageMappings: imageMappings) }
         self.skipped = job?.skippedServices ?? []
         self.container = job?.container.map { PlannedService($0, imageMappings: imageMappings) }
-        self.warnings = diagnostics.map(\.description)
+        self.warnings = diagnostics.map { "\($0.location): \($0.message)" }
     }
 }
 

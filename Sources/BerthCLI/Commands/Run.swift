@@ -31,7 +31,7 @@ enum RunCommand: BerthCommand {
         var request = try ServiceSelection.upRequest(
             services, arguments: arguments, environment: context.environment, command: name)
         request.ownerStaysAlive = true
-        diagnostics.forEach { context.reporter.warning($0.description) }
+        diagnostics.forEach { context.reporter.warning("\($0.location): \($0.message)") }
         let manager = SessionManager(
             engine: try context.engine(), reporter: context.reporter, environment: context.environment)
 

@@ -27,7 +27,7 @@ enum UpCommand: BerthCommand {
         let request = try ServiceSelection.upRequest(
             services, arguments: arguments, environment: context.environment, command: name)
         for diagnostic in diagnostics {
-            context.reporter.warning(diagnostic.description)
+            context.reporter.warning("\(diagnostic.location): \(diagnostic.message)")
         }
 
         if arguments.flag("--dry-run") {

@@ -7,9 +7,9 @@ extension EngineClient {
     /// (`Connection: Upgrade`, `Upgrade: tcp`) that is read to its end, then `GET /exec/{id}/json`
     /// for the exit code. `timeout` bounds the wait for output; a command still running then is
     /// left to finish inside the container and the call fails with `.timedOut`.
-    public func exec(_ container: String, command: [String], user: String? = nil, timeout: Double) async throws
-        -> ExecResult
-    {
+    public func exec(
+        _ container: String, command: [String], user: String? = nil, environment: [String]? = nil, timeout: Double
+    ) async throws -> ExecResult {
         struct Created: Decodable {
             var id: String
             enum CodingKeys: String, CodingKey { case id = "Id" }
@@ -23,7 +23,7 @@ extension EngineClient {
         }
 
         let created: Created = try await post(
-            "/containers/\(container)/exec", json: ExecCreateRequest(cmd: command, user: user))
+            "/containers/\(container)/exec", json: ExecCreateRequest(cmd: command, user: user, env: environment))
 
         let request = HTTPRequest(
             method: "POST", target: try await target("/exec/\(created.id)/start"),
