@@ -192,7 +192,9 @@ public struct SessionManager: Sendable {
         let reporter = self.reporter
         let throttle = PullThrottle()
         do {
-            let registryCredentials = credentials.map { RegistryCredentials(username: $0.username, password: $0.password) }
+            let registryCredentials = credentials.map {
+                RegistryCredentials(username: $0.username, password: $0.password)
+            }
             try await engine.pullImage(image, credentials: registryCredentials) { message in
                 if let line = throttle.line(for: message) {
                     reporter.info("pull \(image): \(line)")
