@@ -25,6 +25,16 @@ struct OptionsErrorCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { options }
 }
 
+/// Returns the error that parsing `options` throws, or nil.
+private func optionsError(_ options: String) -> WorkflowError? {
+    do {
+        _ = try OptionsParser.parse(options, location: nil)
+        return nil
+    } catch {
+        return error
+    }
+}
+
 @Suite("Options parser")
 struct OptionsParserTests {
     static let seconds: Int64 = 1_000_000_000
@@ -189,34 +199,22 @@ struct OptionsParserTests {
 
     @Test("an unknown flag suggests the closest one")
     func suggestion() throws {
-        do {
-            _ = try OptionsParser.parse("--helth-cmd x", location: nil)
-            Issue.record("no error")
-        } catch {
-            #expect(error.hint?.hasPrefix("did you mean '--health-cmd'?") == true)
-            #expect(error.hint?.contains("--health-interval") == true)
-        }
+        let error = try #require(optionsError("--helth-cmd x"))
+        #expect(error.hint?.hasPrefix("did you mean '--health-cmd'?") == true)
+        #expect(error.hint?.contains("--health-interval") == true)
     }
 
     @Test("single quotes get a hint", arguments: ["--health-cmd 'a b'", "--health-cmd 'pg_isready -U app'"])
     func singleQuoteHint(_ options: String) throws {
-        do {
-            _ = try OptionsParser.parse(options, location: nil)
-            Issue.record("no error")
-        } catch {
-            #expect(error.hint?.contains("single quotes") == true)
-        }
+        let error = try #require(optionsError(options))
+        #expect(error.hint?.contains("single quotes") == true)
     }
 
     @Test("a line break inside a value gets a hint")
     func lineBreakHint() throws {
-        do {
-            _ = try OptionsParser.parse("--health-cmd x\n--health-retries 5\n", location: nil)
-            Issue.record("no error")
-        } catch {
-            #expect(error.message.contains("unexpected word"))
-            #expect(error.hint?.contains("line break") == true)
-        }
+        let error = try #require(optionsError("--health-cmd x\n--health-retries 5\n"))
+        #expect(error.message.contains("unexpected word"))
+        #expect(error.hint?.contains("line break") == true)
     }
 
     @Test("the public parser puts every error at the given location")
