@@ -169,6 +169,7 @@ enum ExpressionTemplate {
         var outputCount = 0
         var index = 0
         var singleValue: ExpressionValue?
+
         while index < scalars.count {
             guard let start = find("${{", in: scalars, from: index) else {
                 pieces.append(Piece(outputOffset: outputCount, inputOffset: index, verbatim: true))
@@ -180,12 +181,14 @@ enum ExpressionTemplate {
                 output.unicodeScalars.append(contentsOf: scalars[index..<start])
                 outputCount += start - index
             }
+
             guard let end = closingBraces(in: scalars, from: start + 3) else {
                 throw WorkflowError(
                     location: locate(start),
                     message: "the expression '\(String(text.unicodeScalars.dropFirst(start)))' is not closed",
                     hint: "end the expression with }}")
             }
+
             let expression = String(String.UnicodeScalarView(scalars[(start + 3)..<end]))
             let value = try ExpressionEvaluator.evaluate(expression, at: locate(start), source: source)
             let isWhole = start == 0 && end + 2 == scalars.count
@@ -196,6 +199,7 @@ enum ExpressionTemplate {
             outputCount += produced.unicodeScalars.count
             index = end + 2
         }
+
         return Result(value: singleValue ?? .string(output), pieces: pieces)
     }
 

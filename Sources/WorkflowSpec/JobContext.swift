@@ -41,7 +41,7 @@ struct SubstitutedText {
 /// diagnostics they cause.
 ///
 /// Concurrency model: one instance serves one call to `Workflow.job(_:context:)` on one thread.
-final class JobContext: ExpressionContextSource {
+final class JobContext {
     let context: ExpressionContext
     var row: MatrixRow?
     let jobEnv: [(key: YAMLNode, value: YAMLNode)]
@@ -105,9 +105,9 @@ final class JobContext: ExpressionContextSource {
             try ExpressionTemplate.evaluate(text, source: self, locate: node.location(atOffset:)).value
         }
     }
+}
 
-    // MARK: - ExpressionContextSource
-
+extension JobContext: ExpressionContextSource {
     func checkContext(_ name: String) throws(ExpressionFailure) {
         if scope.allowed.contains(name) { return }
         switch name {

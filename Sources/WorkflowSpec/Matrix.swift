@@ -93,18 +93,11 @@ enum MatrixExpansion {
     /// Returns all combinations of the matrix described by `parts`.
     static func combinations(_ parts: Parts, at location: SourceLocation) throws(WorkflowError) -> [MatrixRow] {
         let vectorKeys = Set(parts.vectors.map { $0.key.lowercased() })
-        for entry in parts.exclude {
-            for pair in entry.pairs where !vectorKeys.contains(pair.key.lowercased()) {
-                throw WorkflowError(
-                    location: pair.value.node?.location ?? entry.node.location,
-                    message: "the matrix exclude key '\(pair.key)' does not match any key of the matrix",
-                    hint: "use one of the matrix keys: \(parts.vectors.map(\.key).joined(separator: ", "))")
-            }
-        }
-        let product = try cartesianProduct(parts.vectors, at: location)
+        try checkExcludeKeys(parts, vectorKeys: vectorKeys)
+
         var rows: [MatrixRow] = []
         var includeMatched = Array(repeating: false, count: parts.include.count)
-        for combination in product {
+        for combination in try cartesianProduct(parts.vectors, at: location) {
             if parts.exclude.contains(where: { matches($0.pairs, combination) }) { continue }
             var row = combination
             for (index, entry) in parts.include.enumerated() {
@@ -117,19 +110,37 @@ enum MatrixExpansion {
             }
             rows.append(row)
         }
+
+        // An unmatched entry lists its matrix keys first, then its other keys, as GitHub's builder does.
         for (index, entry) in parts.include.enumerated() where !includeMatched[index] {
             var row = MatrixRow()
-            for pair in entry {
+            for pair in entry where vectorKeys.contains(pair.key.lowercased()) {
+                row[pair.key] = pair.value
+            }
+            for pair in entry where !vectorKeys.contains(pair.key.lowercased()) {
                 row[pair.key] = pair.value
             }
             rows.append(row)
         }
+
         guard rows.count <= maxCombinations else {
             throw WorkflowError(
                 location: location, message: "the matrix has \(rows.count) combinations",
                 hint: "GitHub Actions runs at most \(maxCombinations) jobs per matrix; remove values or add excludes")
         }
         return rows
+    }
+
+    /// Rejects exclude keys that are not matrix keys, as GitHub does.
+    private static func checkExcludeKeys(_ parts: Parts, vectorKeys: Set<String>) throws(WorkflowError) {
+        for entry in parts.exclude {
+            for pair in entry.pairs where !vectorKeys.contains(pair.key.lowercased()) {
+                throw WorkflowError(
+                    location: pair.value.node?.location ?? entry.node.location,
+                    message: "the matrix exclude key '\(pair.key)' does not match any key of the matrix",
+                    hint: "use one of the matrix keys: \(parts.vectors.map(\.key).joined(separator: ", "))")
+            }
+        }
     }
 
     private static func cartesianProduct(

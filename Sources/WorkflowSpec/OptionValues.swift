@@ -65,41 +65,47 @@ enum OptionValues {
     static func mount(_ text: String) -> MountSpec? {
         guard let fields = csvFields(text) else { return nil }
         var mount = MountSpec(type: "volume", source: nil, target: "")
-        var hasTarget = false
         for field in fields {
             let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = parts[0].lowercased()
-            guard parts.count == 2 else {
-                guard ["readonly", "ro", "volume-nocopy", "bind-nonrecursive"].contains(key) else { return nil }
-                if key == "readonly" || key == "ro" {
-                    mount.readOnly = true
-                } else {
-                    mount.options[key] = "true"
-                }
-                continue
-            }
-            let value = String(parts[1])
-            switch key {
-            case "type": mount.type = value
-            case "source", "src": mount.source = value
-            case "target", "destination", "dst":
-                mount.target = value
-                hasTarget = true
-            case "readonly", "ro":
-                guard let flag = OptionsReader.parseBool(value) else { return nil }
-                mount.readOnly = flag
-            case "volume-opt":
-                let option = value.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                guard option.count == 2 else { return nil }
-                mount.options["volume-opt.\(option[0])"] = String(option[1])
-            default:
-                mount.options[key] = value
-            }
+            let applied =
+                parts.count == 2 ? apply(key, String(parts[1]), to: &mount) : applyBareField(key, to: &mount)
+            guard applied else { return nil }
         }
-        guard hasTarget, !mount.target.isEmpty, ["bind", "volume", "tmpfs", "npipe", "image"].contains(mount.type)
-        else { return nil }
+
+        let knownType = ["bind", "volume", "tmpfs", "npipe", "image"].contains(mount.type)
+        guard knownType, !mount.target.isEmpty else { return nil }
         guard mount.type != "bind" || !(mount.source ?? "").isEmpty else { return nil }
         return mount
+    }
+
+    /// Applies a `key=value` field of `--mount`; returns false for an invalid value.
+    private static func apply(_ key: String, _ value: String, to mount: inout MountSpec) -> Bool {
+        switch key {
+        case "type": mount.type = value
+        case "source", "src": mount.source = value
+        case "target", "destination", "dst": mount.target = value
+        case "readonly", "ro":
+            guard let flag = OptionsReader.parseBool(value) else { return false }
+            mount.readOnly = flag
+        case "volume-opt":
+            let option = value.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard option.count == 2 else { return false }
+            mount.options["volume-opt.\(option[0])"] = String(option[1])
+        default:
+            mount.options[key] = value
+        }
+        return true
+    }
+
+    /// Applies a field written without a value, which docker allows only for boolean fields.
+    private static func applyBareField(_ key: String, to mount: inout MountSpec) -> Bool {
+        switch key {
+        case "readonly", "ro": mount.readOnly = true
+        case "volume-nocopy", "bind-nonrecursive": mount.options[key] = "true"
+        default: return false
+        }
+        return true
     }
 
     /// Splits one CSV record: commas separate fields, double quotes group them and `""` is a quote.

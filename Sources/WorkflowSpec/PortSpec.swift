@@ -45,6 +45,7 @@ public struct PortSpec: Sendable, Equatable, Codable {
         guard ["tcp", "udp", "sctp"].contains(proto.lowercased()) else {
             throw invalid("the protocol '\(proto)' is not tcp, udp or sctp")
         }
+
         guard let containerRange = portRange(containerPortText), containerRange.lowerBound > 0 else {
             throw invalid("the container port '\(containerPortText)' is not a port from 1 to 65535 or a range of them")
         }
@@ -60,6 +61,7 @@ public struct PortSpec: Sendable, Equatable, Codable {
             }
             hostRange = range
         }
+
         return containerRange.enumerated().map { offset, containerPort in
             let hostPort = hostRange.map { $0.lowerBound + offset }
             return PortSpec(

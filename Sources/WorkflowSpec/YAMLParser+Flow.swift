@@ -12,6 +12,7 @@ extension YAMLParser {
         var items: [YAMLNode] = []
         var pairs: [(key: YAMLNode, value: YAMLNode)] = []
         var keyChecker = DuplicateKeyChecker()
+
         while true {
             try skipFlowSpace(openIndex: openIndex)
             guard let scalar = current else { throw unclosedFlow(at: openIndex) }
@@ -22,6 +23,7 @@ extension YAMLParser {
             if scalar == "," {
                 throw error("unexpected ',' without a value before it", at: pos, hint: "remove the extra comma")
             }
+
             let (key, value) = try parseFlowEntry(parentIndent: parentIndent, openIndex: openIndex, close: close)
             if isSequence {
                 if let value {
@@ -33,6 +35,7 @@ extension YAMLParser {
                 try keyChecker.check(key, parser: self)
                 pairs.append((key, value ?? Self.emptyScalar(at: location(of: pos))))
             }
+
             try skipFlowSpace(openIndex: openIndex)
             if current == "," {
                 pos += 1
@@ -45,6 +48,7 @@ extension YAMLParser {
             guard current != nil else { throw unclosedFlow(at: openIndex) }
             throw unexpectedInFlow(openIndex: openIndex, close: close, parentIndent: parentIndent)
         }
+
         let kind: YAMLNode.Kind = isSequence ? .sequence(items) : .mapping(pairs)
         return YAMLNode(kind, at: location(of: openIndex))
     }

@@ -128,6 +128,7 @@ extension YAMLParser {
         pos += 1
         var builder = ScalarTextBuilder(start: location(of: pos))
         var pendingSpaces: [Int] = []
+
         while true {
             guard let scalar = current else { throw unterminatedQuote(at: quoteIndex, reason: "the file ends first") }
             if scalar == quote && !(quote == "'" && char(pos + 1) == "'") {
@@ -159,6 +160,7 @@ extension YAMLParser {
                 pos += 1
             }
         }
+
         for index in pendingSpaces {
             builder.appendSource(chars[index], at: index, parser: self)
         }
@@ -285,6 +287,11 @@ extension YAMLParser {
     private enum BlockLine {
         case content(start: Int, end: Int, endsWithBreak: Bool)
         case empty
+
+        var isContent: Bool {
+            if case .content = self { return true }
+            return false
+        }
     }
 
     /// Parses a `|` or `>` block scalar with optional chomping (`-`, `+`) and indentation (1-9) indicators.
@@ -387,45 +394,39 @@ extension YAMLParser {
     private func appendBlockLines(
         _ lines: [BlockLine], folded: Bool, chomping: Chomping, into builder: inout ScalarTextBuilder
     ) {
-        guard
-            let firstContent = lines.firstIndex(where: { if case .content = $0 { return true } else { return false } })
-        else {
+        guard let firstContent = lines.firstIndex(where: \.isContent) else {
             if chomping == .keep {
                 builder.appendProduced(String(repeating: "\n", count: lines.count), at: pos, parser: self)
             }
             return
         }
         builder.appendProduced(String(repeating: "\n", count: firstContent), at: pos, parser: self)
+
         var index = firstContent
         while case .content(let start, let end, let endsWithBreak) = lines[index] {
             for source in start..<end {
                 builder.appendSource(chars[source], at: source, parser: self)
             }
-            var emptyLines = 0
-            var next = index + 1
-            while next < lines.count, case .empty = lines[next] {
-                emptyLines += 1
-                next += 1
-            }
-            guard next < lines.count, case .content(let nextStart, _, _) = lines[next] else {
+
+            let next = lines[(index + 1)...].firstIndex(where: \.isContent)
+            let emptyLines = (next ?? lines.count) - index - 1
+            guard let next, case .content(let nextStart, _, _) = lines[next] else {
                 let finalBreak = endsWithBreak ? "\n" : ""
+                let breaks: String
                 switch chomping {
-                case .strip: break
-                case .clip: builder.appendProduced(finalBreak, at: end, parser: self)
-                case .keep:
-                    builder.appendProduced(
-                        finalBreak + String(repeating: "\n", count: emptyLines), at: end, parser: self)
+                case .strip: breaks = ""
+                case .clip: breaks = finalBreak
+                case .keep: breaks = finalBreak + String(repeating: "\n", count: emptyLines)
                 }
+                builder.appendProduced(breaks, at: end, parser: self)
                 return
             }
-            let joinsWithSpace =
-                folded && !Self.isSpace(chars[start]) && !Self.isSpace(chars[nextStart])
-            if joinsWithSpace {
-                builder.appendProduced(
-                    emptyLines == 0 ? " " : String(repeating: "\n", count: emptyLines), at: end, parser: self)
-            } else {
-                builder.appendProduced(String(repeating: "\n", count: emptyLines + 1), at: end, parser: self)
-            }
+
+            let joinsWithSpace = folded && !Self.isSpace(chars[start]) && !Self.isSpace(chars[nextStart])
+            let separator =
+                joinsWithSpace && emptyLines == 0
+                ? " " : String(repeating: "\n", count: emptyLines + (joinsWithSpace ? 0 : 1))
+            builder.appendProduced(separator, at: end, parser: self)
             index = next
         }
     }

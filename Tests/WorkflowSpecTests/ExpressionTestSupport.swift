@@ -1,13 +1,15 @@
 @testable import WorkflowSpec
 
 /// An expression context source with fixed values, for testing the evaluator alone.
-final class FixedContexts: ExpressionContextSource {
+final class FixedContexts {
     let values: [String: ExpressionValue]
 
     init(_ values: [String: ExpressionValue]) {
         self.values = values
     }
+}
 
+extension FixedContexts: ExpressionContextSource {
     func checkContext(_ name: String) throws(ExpressionFailure) {
         guard values[name] != nil else { throw ExpressionFailure(message: "unrecognized named-value '\(name)'") }
     }

@@ -2,11 +2,13 @@ import Testing
 
 @testable import WorkflowSpec
 
-struct ExpressionCase: Sendable, CustomTestStringConvertible {
+struct ExpressionCase: Sendable {
     let template: String
     let expected: String
     var matrix: [String: String] = [:]
+}
 
+extension ExpressionCase: CustomTestStringConvertible {
     var testDescription: String { template }
 }
 

@@ -2,7 +2,7 @@ import Testing
 
 @testable import WorkflowSpec
 
-struct OptionsCase: Sendable, CustomTestStringConvertible {
+struct OptionsCase: Sendable {
     let options: String
     let expected: ContainerOptions
 
@@ -12,16 +12,20 @@ struct OptionsCase: Sendable, CustomTestStringConvertible {
         build(&expected)
         self.expected = expected
     }
+}
 
+extension OptionsCase: CustomTestStringConvertible {
     var testDescription: String { options }
 }
 
-struct OptionsErrorCase: Sendable, CustomTestStringConvertible {
+struct OptionsErrorCase: Sendable {
     let options: String
     let message: String
     /// The 1-based column of the word the error points at, on a single line.
     let column: Int
+}
 
+extension OptionsErrorCase: CustomTestStringConvertible {
     var testDescription: String { options }
 }
 

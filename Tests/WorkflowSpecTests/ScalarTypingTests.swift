@@ -2,13 +2,15 @@ import Testing
 
 @testable import WorkflowSpec
 
-struct TypingCase: Sendable, CustomTestStringConvertible {
+struct TypingCase: Sendable {
     /// The value as written after `key: `.
     let written: String
     /// The text GitHub Actions passes on.
     let text: String
     let kind: String
+}
 
+extension TypingCase: CustomTestStringConvertible {
     var testDescription: String { written }
 }
 

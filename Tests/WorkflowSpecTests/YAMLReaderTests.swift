@@ -2,7 +2,7 @@ import Testing
 
 @testable import WorkflowSpec
 
-struct YAMLCase: Sendable, CustomTestStringConvertible {
+struct YAMLCase: Sendable {
     let name: String
     let yaml: String
     let expected: [String]
@@ -12,17 +12,21 @@ struct YAMLCase: Sendable, CustomTestStringConvertible {
         self.yaml = yaml
         self.expected = expected
     }
+}
 
+extension YAMLCase: CustomTestStringConvertible {
     var testDescription: String { name }
 }
 
-struct YAMLErrorCase: Sendable, CustomTestStringConvertible {
+struct YAMLErrorCase: Sendable {
     let name: String
     let yaml: String
     let line: Int
     let column: Int
     let message: String
+}
 
+extension YAMLErrorCase: CustomTestStringConvertible {
     var testDescription: String { name }
 }
 
