@@ -36,9 +36,16 @@ struct ExpressionEvaluator {
         return try evaluator.evaluate(node)
     }
 
+    /// The hint for failures that carry none, which are syntax errors.
+    static let syntaxHint =
+        "an expression combines literals ('text', 1, true, null), contexts such as matrix.name, "
+        + "functions such as contains(a, b), and the operators ! && || == != < <= > >="
+
     func wrap(_ failure: ExpressionFailure) -> WorkflowError {
         let text = expression.trimmingCharacters(in: .whitespaces)
-        return WorkflowError(location: location, message: "in '${{ \(text) }}': \(failure.message)", hint: failure.hint)
+        return WorkflowError(
+            location: location, message: "in '${{ \(text) }}': \(failure.message)",
+            hint: failure.hint ?? Self.syntaxHint)
     }
 
     func evaluate(_ node: ExpressionNode) throws(WorkflowError) -> ExpressionValue {

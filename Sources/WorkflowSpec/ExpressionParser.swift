@@ -266,15 +266,16 @@ struct ExpressionParser {
     private mutating func parseUnary() throws(ExpressionFailure) -> ExpressionNode {
         guard token == .punctuation("!") else { return try parsePostfix() }
         try advance()
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else { throw Self.tooDeep() }
         return .not(try parseUnary())
     }
 
     private mutating func parsePostfix() throws(ExpressionFailure) -> ExpressionNode {
         depth += 1
         defer { depth -= 1 }
-        guard depth <= Self.maxDepth else {
-            throw ExpressionFailure(message: "the expression is nested more than \(Self.maxDepth) levels deep")
-        }
+        guard depth <= Self.maxDepth else { throw Self.tooDeep() }
         var node = try parsePrimary()
         while true {
             if token == .punctuation(".") {
@@ -299,6 +300,10 @@ struct ExpressionParser {
                 return node
             }
         }
+    }
+
+    private static func tooDeep() -> ExpressionFailure {
+        ExpressionFailure(message: "the expression is nested more than \(maxDepth) levels deep")
     }
 
     private static func filterUnsupported() -> ExpressionFailure {

@@ -99,6 +99,14 @@ extension YAMLParser {
 
     /// Parses `key: value` lines at column `indent` until a line is indented less.
     func parseBlockMapping(indent: Int, firstKeyProperties: NodeProperties?) throws(WorkflowError) -> YAMLNode {
+        try nested(at: pos) { () throws(WorkflowError) in
+            try parseBlockMappingEntries(indent: indent, firstKeyProperties: firstKeyProperties)
+        }
+    }
+
+    private func parseBlockMappingEntries(
+        indent: Int, firstKeyProperties: NodeProperties?
+    ) throws(WorkflowError) -> YAMLNode {
         let mappingLocation = location(of: pos)
         var pairs: [(key: YAMLNode, value: YAMLNode)] = []
         var keyChecker = DuplicateKeyChecker()
@@ -134,6 +142,10 @@ extension YAMLParser {
 
     /// Parses `- item` lines at column `indent` until a line is indented less or is not an item.
     func parseBlockSequence(indent: Int) throws(WorkflowError) -> YAMLNode {
+        try nested(at: pos) { () throws(WorkflowError) in try parseBlockSequenceItems(indent: indent) }
+    }
+
+    private func parseBlockSequenceItems(indent: Int) throws(WorkflowError) -> YAMLNode {
         let sequenceLocation = location(of: pos)
         var items: [YAMLNode] = []
         while true {

@@ -5,6 +5,10 @@ extension YAMLParser {
     ///
     /// Inside `[ ]` a `key: value` entry is a mapping with one pair, as YAML specifies.
     func parseFlowCollection(parentIndent: Int) throws(WorkflowError) -> YAMLNode {
+        try nested(at: pos) { () throws(WorkflowError) in try parseFlowEntries(parentIndent: parentIndent) }
+    }
+
+    private func parseFlowEntries(parentIndent: Int) throws(WorkflowError) -> YAMLNode {
         let openIndex = pos
         let isSequence = current == "["
         let close: Unicode.Scalar = isSequence ? "]" : "}"

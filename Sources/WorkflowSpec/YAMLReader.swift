@@ -37,10 +37,27 @@ final class YAMLParser {
     private let lineStarts: [Int]
     var anchors: [String: (node: YAMLNode, size: Int)] = [:]
     var aliasExpansions = 0
+    private var depth = 0
 
     /// GitHub's reader stops after 50,000 nodes so that aliases cannot blow up a file; Berth applies the
     /// same bound to the nodes that aliases copy.
     static let maxAliasExpansions = 50_000
+
+    /// Collections nest at most this deep, so that hostile input such as ten thousand `[` cannot exhaust
+    /// the stack of this recursive reader. The bound is far deeper than workflow files need.
+    static let maxDepth = 100
+
+    /// Runs `body` one collection level deeper, failing at `maxDepth`.
+    func nested<Node>(at index: Int, _ body: () throws(WorkflowError) -> Node) throws(WorkflowError) -> Node {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else {
+            throw error(
+                "collections are nested more than \(Self.maxDepth) levels deep", at: index,
+                hint: "flatten the structure; GitHub workflow files need only a few levels")
+        }
+        return try body()
+    }
 
     init(text: String, file: String) {
         self.file = file

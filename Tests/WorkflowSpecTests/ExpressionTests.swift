@@ -110,6 +110,7 @@ struct ExpressionTests {
         let error = try #require(evaluateTemplate(template, source: matrixContext([:])).error)
         #expect(error.message.contains(message), "\(error.message)")
         #expect(error.location?.line == 1)
+        #expect(error.hint?.isEmpty == false)
     }
 
     @Test("an unterminated string literal is rejected")
@@ -137,6 +138,9 @@ struct ExpressionTests {
         let deep = String(repeating: "(", count: 60) + "1" + String(repeating: ")", count: 60)
         let error = try #require(evaluateTemplate("${{ \(deep) }}", source: FixedContexts([:])).error)
         #expect(error.message.contains("nested more than"))
+        let negations = String(repeating: "!", count: 100_000) + "true"
+        let negationError = try #require(evaluateTemplate("${{ \(negations) }}", source: FixedContexts([:])).error)
+        #expect(negationError.message.contains("nested more than"))
     }
 
     @Test("strings compare ordinally without regard to case")

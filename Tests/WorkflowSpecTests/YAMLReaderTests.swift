@@ -195,6 +195,12 @@ struct YAMLReaderTests {
         #expect(location.column == 5)
     }
 
+    @Test("deep nesting is rejected without exhausting the stack", arguments: ["[", "{a: ", "- "])
+    func deepNesting(_ opener: String) throws {
+        let error = try #require(yamlError(String(repeating: opener, count: 100_000) + "x"))
+        #expect(error.message.contains("nested more than 100 levels"))
+    }
+
     @Test("aliases that expand too far are rejected")
     func aliasBomb() throws {
         var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
