@@ -3,7 +3,7 @@ protocol ExpressionContextSource: AnyObject {
     /// Throws when the context `name` (lower-cased) may not be read where the expression is.
     func checkContext(_ name: String) throws(ExpressionFailure)
 
-    /// The value of `name.key`, or of the whole context when `key` is nil.
+    /// Returns the value of `name.key`, or of the whole context when `key` is nil.
     ///
     /// `location` and `expression` identify the expression that reads it, for diagnostics and errors.
     func value(

@@ -154,7 +154,8 @@ public struct JobSpec: Sendable, Equatable, Codable {
 
 /// The values that `${{ }}` expressions read.
 public struct ExpressionContext: Sendable {
-    /// Matrix values from `--matrix`; they choose or override the job's own matrix combination.
+    /// Matrix values from `--matrix`, which choose or override the job's own matrix combination.
+    /// A laid-over `true` or `false` is a boolean; every other value is a string.
     public var matrix: [String: String]
     /// Secrets from `--secret NAME=value`; a secret not given here is looked up in `environment`.
     public var secrets: [String: String]
