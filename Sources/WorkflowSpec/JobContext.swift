@@ -115,7 +115,9 @@ extension JobContext: ExpressionContextSource {
             let allowedPlace = name == "matrix" ? "inside a job" : "in a service's env and credentials"
             throw ExpressionFailure(
                 message: "the \(name) context is not available in \(scope.field)",
-                hint: "GitHub Actions allows \(name) only \(allowedPlace), so move the value there")
+                hint:
+                    "of the fields Berth reads, GitHub Actions allows \(name) only \(allowedPlace), so move the value there"
+            )
         case "github", "needs", "steps", "runner", "job", "jobs", "inputs", "strategy":
             throw ExpressionFailure(
                 message: "the \(name) context is not available to Berth",

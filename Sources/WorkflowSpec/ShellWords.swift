@@ -8,9 +8,9 @@
 /// they are for GitHub: `--health-cmd 'pg_isready -U app'` gives the words `'pg_isready`, `-U` and `app'`.
 /// An unterminated double quote is an error, where .NET would run the word to the end of the string.
 ///
-/// NOTE: these rules come from reading the runner (`DockerCommandManager.DockerCreate` joins the options
-/// into the `ProcessStartInfo.Arguments` string) and .NET's parser; they were not checked against a live
-/// runner, in particular for a line break that `options: >` leaves at the end of the string.
+/// NOTE: these rules come from reading the runner, whose `DockerCommandManager.DockerCreate` joins the
+/// options into the `ProcessStartInfo.Arguments` string, and .NET's parser. They were not checked against
+/// a live runner, in particular for the line break that `options: >` leaves at the end of the string.
 public enum ShellWords {
     /// Splits `text` into words; an unterminated double quote throws an error without a location.
     public static func split(_ text: String) throws(WorkflowError) -> [String] {
