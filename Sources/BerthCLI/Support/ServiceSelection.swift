@@ -66,13 +66,18 @@ enum ServiceSelection {
         return (job.services + adHoc, job, path, diagnostics)
     }
 
-    private static func chooseJob(_ explicit: String?, workflow: Workflow, context: ExpressionContext) throws -> String
-    {
+    /// The explicit job, else the only job, else the only job that has services (a job whose
+    /// services fail to resolve counts, so that its error is the one reported).
+    private static func chooseJob(_ explicit: String?, workflow: Workflow, context: ExpressionContext) throws -> String {
         if let explicit {
             return explicit
         }
+        if workflow.jobIDs.count == 1, let only = workflow.jobIDs.first {
+            return only
+        }
         let withServices = workflow.jobIDs.filter { id in
-            ((try? workflow.job(id, context: context))?.job.services.isEmpty == false)
+            guard let resolved = try? workflow.job(id, context: context) else { return true }
+            return !resolved.job.services.isEmpty
         }
         if withServices.count == 1, let only = withServices.first {
             return only

@@ -26,8 +26,8 @@ enum TestEnvironment {
     static var runnerImage: String { environment["BERTH_RUNNER_IMAGE"] ?? "localhost/berth-fixtures/runner:test" }
 
     static var packageRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().path
+        URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 
     /// The shared workflow cases beside the checkout.
