@@ -15,11 +15,27 @@ public struct Reporter: Sendable {
     /// The least severe level that is written.
     public var level: Level
     private let sink: @Sendable (Level, String) -> Void
+    private let progressSink: (@Sendable (String) -> Void)?
 
-    /// Creates a reporter writing through `sink`.
-    public init(level: Level, sink: @escaping @Sendable (Level, String) -> Void) {
+    /// Creates a reporter writing through `sink`; `progressSink`, when given, shows transient
+    /// progress such as a pull's, e.g. as one line redrawn in place on a terminal.
+    public init(
+        level: Level, sink: @escaping @Sendable (Level, String) -> Void,
+        progressSink: (@Sendable (String) -> Void)? = nil
+    ) {
         self.level = level
         self.sink = sink
+        self.progressSink = progressSink
+    }
+
+    /// Shows transient progress; without a progress sink it is an info message.
+    public func progress(_ message: @autoclosure () -> String) {
+        guard level <= .info else { return }
+        if let progressSink {
+            progressSink(message())
+        } else {
+            sink(.info, message())
+        }
     }
 
     /// A reporter that drops everything, for tests.

@@ -197,7 +197,7 @@ public struct SessionManager: Sendable {
             }
             try await engine.pullImage(image, credentials: registryCredentials) { message in
                 if let line = throttle.line(for: message) {
-                    reporter.info("pull \(image): \(line)")
+                    reporter.progress("pull \(image): \(line)")
                 }
             }
         } catch let error as EngineError {

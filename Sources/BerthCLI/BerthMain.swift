@@ -38,6 +38,10 @@ public enum BerthMain {
             return try await command.run(parsed, context: context)
         } catch let error as UsageError {
             return usageFailure(error, console: console)
+        } catch let error as WorkflowError {
+            let location = error.location
+            console.error(describe(error), file: location?.file, line: location?.line, column: location?.column)
+            return 1
         } catch {
             console.error(describe(error))
             return 1

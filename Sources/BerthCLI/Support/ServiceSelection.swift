@@ -68,7 +68,8 @@ enum ServiceSelection {
 
     /// The explicit job, else the only job, else the only job that has services (a job whose
     /// services fail to resolve counts, so that its error is the one reported).
-    private static func chooseJob(_ explicit: String?, workflow: Workflow, context: ExpressionContext) throws -> String {
+    private static func chooseJob(_ explicit: String?, workflow: Workflow, context: ExpressionContext) throws -> String
+    {
         if let explicit {
             return explicit
         }
