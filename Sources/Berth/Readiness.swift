@@ -12,7 +12,7 @@ import Foundation
 /// ports still refuse `portGrace` seconds after the health command passed, the service is called
 /// ready anyway with a warning, since an image may expose a port nothing listens on.
 struct ReadinessProbe: Sendable {
-    /// Where Berth reaches each exposed TCP port.
+    /// The address and port at which Berth reaches one exposed TCP port.
     struct Target: Sendable {
         var host: String
         var port: Int

@@ -2,7 +2,7 @@ import EngineAPI
 import Foundation
 import WorkflowSpec
 
-/// What `berth up` starts.
+/// The services and settings of one `berth up`.
 public struct UpRequest: Sendable {
     /// The session id; nil makes a fresh one.
     public var sessionID: String?
@@ -14,7 +14,7 @@ public struct UpRequest: Sendable {
     public var waitTimeout: Double = 120
     /// Whether to join Berth's own container to the session network.
     public var attach = true
-    /// Who owns the session; nil means Berth's own container, else this process.
+    /// The session's owner; nil means Berth's own container, else a host process.
     public var owner: SessionOwner?
     /// Whether the calling process stays alive for the session's lifetime (`berth run`): the
     /// reaper then watches a connection this process holds, so even `kill -9` of Berth is noticed.
@@ -23,7 +23,7 @@ public struct UpRequest: Sendable {
     public var ownerStaysAlive = false
     /// Whether to start a reaper; `BERTH_NO_REAPER=1` turns it off.
     public var reaper = true
-    /// Where session subnets come from; nil lets the daemon pick from its own pools.
+    /// The allocator of session subnets; nil lets the daemon pick from its own pools.
     public var subnets: SubnetAllocator? = try? SubnetAllocator()
 
     /// Creates a request for `services`.
@@ -99,7 +99,7 @@ public struct SessionManager: Sendable {
             .start(session: session, owner: owner, watch: watch, selfContainer: selfContainer)
     }
 
-    /// Who owns the session and what its reaper watches.
+    /// Returns the session's owner and what its reaper watches.
     func ownership(_ request: UpRequest, selfContainer: SelfLocator.Found?) -> (SessionOwner, ReaperWatch) {
         let owner = request.owner ?? defaultOwner(selfContainer, ownerStaysAlive: request.ownerStaysAlive)
         if request.ownerStaysAlive {

@@ -1,7 +1,7 @@
 import Foundation
 import WorkflowSpec
 
-/// What `berth up --dry-run` prints: the services a job would start, without touching the daemon.
+/// The plan `berth up --dry-run` prints: the services a job would start, without touching the daemon.
 ///
 /// Environment values are left out because they often come from secrets; only names are listed.
 public struct SessionPlan: Encodable, Sendable {

@@ -10,7 +10,7 @@ import Synchronization
 public final class EngineClient: Sendable {
     /// The oldest API Berth works with (Docker Engine 20.10).
     public static let minimumAPIVersion = APIVersion(1, 41)
-    /// The newest API Berth asks for.
+    /// The newest API version Berth requests.
     public static let maximumAPIVersion = APIVersion(1, 47)
 
     /// The transport requests go through.
@@ -43,7 +43,7 @@ public final class EngineClient: Sendable {
         }
         guard head.status == 200 else {
             throw EngineError(
-                code: .daemon, message: "the Docker daemon answered /_ping with status \(head.status)",
+                code: .daemon, message: "the Docker daemon responded to /_ping with status \(head.status)",
                 status: head.status, request: "GET /_ping")
         }
 
@@ -60,7 +60,7 @@ public final class EngineClient: Sendable {
         return chosen
     }
 
-    /// Checks that the daemon answers.
+    /// Checks that the daemon responds.
     ///
     /// Route: `GET /_ping`.
     public func ping() async throws {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where the Docker daemon listens: a Unix socket path or a plain-TCP `host:port`.
+/// The Docker daemon's address: a Unix socket path or a plain-TCP `host:port`.
 ///
 /// Parsed from `--host`, then `DOCKER_HOST`, then the Linux default socket. TLS endpoints
 /// (`DOCKER_TLS_VERIFY`, `https://`) are rejected with a clear error instead of being dialled in

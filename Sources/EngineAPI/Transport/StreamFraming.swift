@@ -6,7 +6,7 @@ import Foundation
 /// `size` payload bytes; stream 0 (stdin) is reported as stdout, 1 stdout, 2 stderr, and 3 is a
 /// daemon-side error. Frames may be split across reads, so bytes are buffered until whole.
 public struct MultiplexedStreamDecoder: Sendable {
-    /// Which stream a frame belongs to.
+    /// The stream a frame belongs to.
     public enum Stream: UInt8, Sendable {
         case stdout = 1
         case stderr = 2
