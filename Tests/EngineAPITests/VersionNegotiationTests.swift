@@ -101,7 +101,7 @@ struct VersionNegotiationTests {
 
         #expect(error?.code == .daemon)
         #expect(error?.status == 500)
-        #expect(error?.message == "the Docker daemon answered /_ping with status 500")
+        #expect(error?.message == "the Docker daemon responded to /_ping with status 500")
     }
 
     @Test("Label filters are JSON, percent-encoded")
