@@ -60,7 +60,13 @@ enum RunCommand: BerthCommand {
 
         let status = await runCommand(command, info: info, context: context, controller: controller)
         context.reporter.info("removing session \(info.session)")
-        _ = try await manager.down(session: info.session)
+        do {
+            _ = try await manager.down(session: info.session)
+        } catch {
+            // The command's own status matters more; the reaper or berth gc removes the rest.
+            context.console.error("cannot remove session \(info.session): \(BerthMain.describe(error))")
+            return status == 0 ? 1 : status
+        }
         return status
     }
 
