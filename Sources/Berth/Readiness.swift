@@ -14,7 +14,9 @@ import Foundation
 struct ReadinessProbe: Sendable {
     /// The address and port at which Berth reaches one exposed TCP port.
     struct Target: Sendable {
-        var host: String
+        /// The address to connect to; nil when Berth cannot route to the container, so the
+        /// port is checked for a listening socket from inside the container instead.
+        var host: String?
         var port: Int
         var containerPort: Int
     }
@@ -46,8 +48,16 @@ struct ReadinessProbe: Sendable {
                 throw await failure(reason: stoppedReason(state), healthOutput: lastHealthOutput)
             }
 
-            for target in targets where !openPorts.contains(target.containerPort) {
-                if await accepts(target) {
+            let pending = targets.filter { !openPorts.contains($0.containerPort) }
+            let listening = pending.contains { $0.host == nil } ? await listeningPorts() : []
+            for target in pending {
+                let open: Bool
+                if let host = target.host {
+                    open = await accepts(host: host, port: target.port)
+                } else {
+                    open = listening.contains(target.port)
+                }
+                if open {
                     openPorts.insert(target.containerPort)
                 }
             }
@@ -85,8 +95,29 @@ struct ReadinessProbe: Sendable {
         }
     }
 
-    private func accepts(_ target: Target) async -> Bool {
-        (try? await runBlocking { _ in TCPProbe.accepts(host: target.host, port: target.port, timeout: 1) }) ?? false
+    private func accepts(host: String, port: Int) async -> Bool {
+        (try? await runBlocking { _ in TCPProbe.accepts(host: host, port: port, timeout: 1) }) ?? false
+    }
+
+    /// The TCP ports with a listening socket inside the container, read from its
+    /// `/proc/net/tcp` and `/proc/net/tcp6` through exec; empty when that fails.
+    private func listeningPorts() async -> Set<Int> {
+        let command = ["cat", "/proc/net/tcp", "/proc/net/tcp6"]
+        guard let result = try? await engine.exec(containerID, command: command, timeout: 5) else { return [] }
+        return Self.listeningPorts(inProcNetTCP: String(decoding: result.stdout, as: UTF8.self))
+    }
+
+    /// Parses `/proc/net/tcp` text: the local address is `HEXIP:HEXPORT` and state `0A` is LISTEN.
+    static func listeningPorts(inProcNetTCP text: String) -> Set<Int> {
+        var ports = Set<Int>()
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count > 3, fields[3] == "0A", let colon = fields[1].lastIndex(of: ":"),
+                let port = Int(fields[1][fields[1].index(after: colon)...], radix: 16)
+            else { continue }
+            ports.insert(port)
+        }
+        return ports
     }
 
     private func runHealthCommand(_ command: [String], deadline: ContinuousClock.Instant) async -> (Bool, String) {

@@ -77,7 +77,8 @@ public struct SessionManager: Sendable {
             try await createSessionNetwork(network, session: session, owner: owner, allocator: request.subnets)
             let info = try await startServices(
                 request, session: session, network: network, owner: owner, images: try await images,
-                selfContainer: request.attach ? selfContainer : nil, apiVersion: apiVersion)
+                selfContainer: request.attach ? selfContainer : nil,
+                detachedInContainer: !request.attach && selfContainer != nil, apiVersion: apiVersion)
             return StartedSession(info: info, reaper: try await reaperTask.value)
         } catch {
             let reaper = (try? await reaperTask.value) ?? nil
@@ -113,7 +114,7 @@ public struct SessionManager: Sendable {
 
     private func startServices(
         _ request: UpRequest, session: String, network: String, owner: SessionOwner, images: [String: String],
-        selfContainer: SelfLocator.Found?, apiVersion: APIVersion
+        selfContainer: SelfLocator.Found?, detachedInContainer: Bool, apiVersion: APIVersion
     ) async throws -> SessionInfo {
         let ids = try await createAndStart(
             request.services, session: session, network: network, owner: owner, images: images, apiVersion: apiVersion)
@@ -125,7 +126,10 @@ public struct SessionManager: Sendable {
 
         let endpoints = try await describe(
             request.services, ids: ids, network: network, inContainer: selfContainer != nil)
-        try await waitUntilReady(request.services, endpoints: endpoints, timeout: request.waitTimeout)
+        // Inside a container that stays off the session network, container addresses do not
+        // route, so ports are checked from inside each service instead.
+        try await waitUntilReady(
+            request.services, endpoints: endpoints, timeout: request.waitTimeout, probeFromHere: !detachedInContainer)
 
         return SessionInfo(
             session: session, network: network, owner: owner.label, attachedContainer: selfContainer?.id,
@@ -358,7 +362,9 @@ public struct SessionManager: Sendable {
         Int(spec.split(separator: "/").first ?? "") ?? 0
     }
 
-    private func waitUntilReady(_ services: [ServiceSpec], endpoints: [ServiceEndpoint], timeout: Double) async throws {
+    private func waitUntilReady(
+        _ services: [ServiceSpec], endpoints: [ServiceEndpoint], timeout: Double, probeFromHere: Bool
+    ) async throws {
         let deadline = ContinuousClock.now + .seconds(timeout)
         let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -366,10 +372,10 @@ public struct SessionManager: Sendable {
                 group.addTask {
                     let inspect = try await engine.inspectContainer(endpoint.containerID)
                     let check = inspect.config.healthcheck
-                    let targets = endpoint.ports.filter { $0.proto == "tcp" }.compactMap { port in
-                        endpoint.ipAddress.map {
-                            ReadinessProbe.Target(host: $0, port: port.containerPort, containerPort: port.containerPort)
-                        }
+                    let targets = endpoint.ports.filter { $0.proto == "tcp" }.map { port in
+                        ReadinessProbe.Target(
+                            host: probeFromHere ? endpoint.ipAddress : nil, port: port.containerPort,
+                            containerPort: port.containerPort)
                     }
                     let probe = ReadinessProbe(
                         engine: engine, reporter: reporter, containerID: endpoint.containerID, service: endpoint.key,
