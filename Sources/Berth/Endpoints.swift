@@ -44,7 +44,8 @@ extension SessionInfo {
     /// Environment variables describing the session, in a stable order.
     ///
     /// For a service key `postgres`: `POSTGRES_HOST`, `POSTGRES_PORT` (its first TCP port),
-    /// `POSTGRES_PORT_<container port>` for every port, and `POSTGRES_CONTAINER_ID`; plus
+    /// `POSTGRES_PORT_<container port>` for every port, `POSTGRES_PUBLISHED_PORT_<container port>`
+    /// for every port published on the Docker host, and `POSTGRES_CONTAINER_ID`; plus
     /// `BERTH_SESSION` and `BERTH_NETWORK`. Keys become upper case with other characters as `_`.
     public var environment: [(String, String)] {
         var variables: [(String, String)] = [("BERTH_SESSION", session), ("BERTH_NETWORK", network)]
@@ -57,6 +58,9 @@ extension SessionInfo {
             for port in service.ports {
                 let suffix = port.proto == "tcp" ? "" : "_\(port.proto.uppercased())"
                 variables.append(("\(prefix)_PORT_\(port.containerPort)\(suffix)", String(port.port)))
+                if let hostPort = port.hostPort {
+                    variables.append(("\(prefix)_PUBLISHED_PORT_\(port.containerPort)\(suffix)", String(hostPort)))
+                }
             }
             variables.append(("\(prefix)_CONTAINER_ID", service.containerID))
         }
