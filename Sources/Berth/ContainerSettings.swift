@@ -8,12 +8,12 @@ import WorkflowSpec
 enum ContainerSettings {
     static func createRequest(
         for service: ServiceSpec, image: String, network: String, labels: [String: String], apiVersion: APIVersion,
-        reporter: Reporter
+        environment callerEnvironment: [String: String] = [:], reporter: Reporter
     ) -> ContainerCreateRequest {
         let options = service.options
         var request = ContainerCreateRequest(image: image)
 
-        request.env = environment(for: service)
+        request.env = environment(for: service, callerEnvironment: callerEnvironment)
         request.cmd = service.command
         if let entrypoint = options.entrypoint ?? service.entrypoint {
             request.entrypoint = [entrypoint]
@@ -48,8 +48,16 @@ enum ContainerSettings {
         return request
     }
 
-    static func environment(for service: ServiceSpec) -> [String] {
-        var env = service.env.map { "\($0.name)=\($0.value)" } + service.options.env
+    /// The service's variables, then its `-e` options, then `GITHUB_ACTIONS` and `CI` unless set.
+    ///
+    /// A bare `-e NAME` takes NAME's value from `callerEnvironment`, as `docker create` takes it
+    /// from its own environment; the daemon reads an entry without `=` as "unset NAME".
+    static func environment(for service: ServiceSpec, callerEnvironment: [String: String] = [:]) -> [String] {
+        let passedThrough = service.options.env.map { entry in
+            guard !entry.contains("="), let value = callerEnvironment[entry] else { return entry }
+            return "\(entry)=\(value)"
+        }
+        var env = service.env.map { "\($0.name)=\($0.value)" } + passedThrough
         let names = Set(env.map { String($0.split(separator: "=", maxSplits: 1).first ?? "") })
         if !names.contains("GITHUB_ACTIONS") {
             env.append("GITHUB_ACTIONS=true")

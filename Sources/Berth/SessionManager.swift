@@ -270,7 +270,7 @@ public struct SessionManager: Sendable {
                 ]
                 let body = ContainerSettings.createRequest(
                     for: service, image: image, network: network, labels: labels, apiVersion: apiVersion,
-                    reporter: reporter)
+                    environment: environment, reporter: reporter)
                 let name = service.options.name ?? SessionID.containerName(session: session, key: service.key)
                 group.addTask {
                     let id = try await createContainer(name: name, body: body, service: service.key)

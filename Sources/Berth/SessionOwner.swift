@@ -74,11 +74,14 @@ public enum ProcessTable {
     }
 
     /// The nearest ancestor named `name`, e.g. GitHub's `Runner.Worker`, which lives as long as the job.
+    ///
+    /// The kernel keeps only the first 15 bytes of a name in `comm`, so that much is compared.
     public static func ancestor(named name: String, from pid: Int32, procRoot: String = "/proc") -> Int32? {
+        let comm = String(decoding: name.utf8.prefix(15), as: UTF8.self)
         var current = parent(of: pid, procRoot: procRoot)
         var steps = 0
         while let candidate = current, candidate > 1, steps < 64 {
-            if self.name(of: candidate, procRoot: procRoot)?.hasPrefix(String(name.prefix(15))) == true {
+            if self.name(of: candidate, procRoot: procRoot) == comm {
                 return candidate
             }
             current = parent(of: candidate, procRoot: procRoot)

@@ -9,8 +9,8 @@ public struct IPv4Network: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `a.b.c.d/n`; host bits are cleared.
     public init?(_ text: String) {
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let length = Int(parts[1]), (0...32).contains(length),
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, Self.isDecimal(parts[1]), let length = Int(parts[1]), (0...32).contains(length),
             let address = Self.parseAddress(String(parts[0]))
         else { return nil }
         self.init(base: address, prefixLength: length)
@@ -26,10 +26,20 @@ public struct IPv4Network: Sendable, Equatable, CustomStringConvertible {
         length == 0 ? 0 : UInt32.max << UInt32(32 - length)
     }
 
+    /// Parses dotted-quad text: exactly four decimal octets, each 0 to 255, with no sign or empty part.
     static func parseAddress(_ text: String) -> UInt32? {
-        let octets = text.split(separator: ".").compactMap { UInt32($0) }
-        guard octets.count == 4, octets.allSatisfy({ $0 < 256 }) else { return nil }
-        return octets.reduce(0) { $0 << 8 | $1 }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var address: UInt32 = 0
+        for part in parts {
+            guard part.count <= 3, isDecimal(part), let octet = UInt32(part), octet < 256 else { return nil }
+            address = address << 8 | octet
+        }
+        return address
+    }
+
+    private static func isDecimal(_ text: Substring) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 
     /// The number of addresses.

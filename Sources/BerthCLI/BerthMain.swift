@@ -20,6 +20,12 @@ public enum BerthMain {
         let console = Console(environment: environment)
         let (commandName, rest) = splitCommand(arguments)
         guard let commandName else {
+            // Only global options were given; a mistake in them is still a usage error.
+            do {
+                _ = try ArgumentParser.parse(rest, options: GlobalOptions.specs, command: HelpCommand.name)
+            } catch {
+                return usageFailure(UsageError((error as? UsageError)?.message ?? "\(error)"), console: console)
+            }
             console.output(HelpCommand.overview)
             return 0
         }

@@ -58,13 +58,16 @@ enum GCCommand: BerthCommand {
         }.joined(separator: "\n")
     }
 
-    /// Parses `90`, `30s`, `10m`, `2h`, `1d` into seconds.
+    /// Parses `90`, `30s`, `10m`, `2h`, `1d` into seconds; negative, infinite and NaN values are nil.
     static func parseDuration(_ text: String) -> Double? {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-        if let value = Double(text), value >= 0 { return value }
-        guard let unit = text.last, let scale = units[unit], let value = Double(text.dropLast()), value >= 0 else {
+        var seconds = Double(text)
+        if seconds == nil, let unit = text.last, let scale = units[unit], let value = Double(text.dropLast()) {
+            seconds = value * scale
+        }
+        guard let seconds, seconds >= 0, seconds.isFinite else {
             return nil
         }
-        return value * scale
+        return seconds
     }
 }
