@@ -21,17 +21,31 @@ public struct ImageMapping: Sendable, Equatable, Codable {
     }
 
     /// Applies the first mapping that matches, else returns the reference unchanged.
+    ///
+    /// A prefix also matches the fully qualified form of a short Docker Hub name, so
+    /// `docker.io/library/` maps `postgres:16` the way workflows usually write it.
     public static func apply(_ mappings: [ImageMapping], to reference: String) -> String {
         for mapping in mappings {
             if mapping.from.hasSuffix("/") {
-                if reference.hasPrefix(mapping.from) {
-                    return mapping.to + reference.dropFirst(mapping.from.count)
+                for candidate in [reference, qualified(reference)] where candidate.hasPrefix(mapping.from) {
+                    return mapping.to + candidate.dropFirst(mapping.from.count)
                 }
             } else if normalized(mapping.from) == normalized(reference) {
                 return mapping.to
             }
         }
         return reference
+    }
+
+    /// Spells out Docker Hub's implicit registry and `library/` namespace.
+    static func qualified(_ reference: String) -> String {
+        let components = reference.split(separator: "/", maxSplits: 1)
+        let first = components.first.map(String.init) ?? ""
+        let hasRegistry = components.count > 1 && (first.contains(".") || first.contains(":") || first == "localhost")
+        if hasRegistry {
+            return reference
+        }
+        return components.count == 1 ? "docker.io/library/" + reference : "docker.io/" + reference
     }
 
     private static func normalized(_ reference: String) -> String {

@@ -46,7 +46,11 @@ struct ImageMappingUnitTests {
             ["docker.io/library/=mirror.internal/library/"], "docker.io/library/postgres:16",
             "mirror.internal/library/postgres:16"
         ),
-        (["docker.io/library/=mirror.internal/library/"], "postgres:16", "postgres:16"),
+        // A prefix also matches the qualified form of a short Docker Hub name.
+        (["docker.io/library/=mirror.internal/library/"], "postgres:16", "mirror.internal/library/postgres:16"),
+        (["docker.io/=mirror.internal/hub/"], "bitnami/mysql:8", "mirror.internal/hub/bitnami/mysql:8"),
+        (["docker.io/=mirror.internal/hub/"], "ghcr.io/nextcloud/redis", "ghcr.io/nextcloud/redis"),
+        (["docker.io/=mirror.internal/hub/"], "localhost/pg:15", "localhost/pg:15"),
         (["ghcr.io/=localhost/ghcr/"], "ghcr.io/nextcloud/redis:latest", "localhost/ghcr/nextcloud/redis:latest"),
         // The first mapping that matches wins.
         (["postgres:16=localhost/a", "postgres:16=localhost/b"], "postgres:16", "localhost/a"),
