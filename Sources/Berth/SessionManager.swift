@@ -54,11 +54,13 @@ public struct SessionManager: Sendable {
 
     /// Starts a session and waits until every service is ready.
     ///
-    /// Whatever fails after the first resource exists, everything created so far is removed
-    /// before the error is thrown, and the same happens when the task is cancelled. The reaper
-    /// starts alongside the network and the services rather than before them, because waiting
-    /// for it would add its start to every session's time to ready; the moment in between is
-    /// covered by `berth gc`, since every resource carries the owner label from its creation.
+    /// The session network is created first and acts as the session's lock: a session id that
+    /// is taken fails there, before anything else exists, so the other session is left alone.
+    /// Whatever fails after that, everything this call created is removed before the error is
+    /// thrown, and the same happens when the task is cancelled. The reaper starts alongside the
+    /// services rather than before them, because waiting for it would add its start to every
+    /// session's time to ready; the moment in between is covered by `berth gc`, since every
+    /// resource carries the owner label from its creation.
     public func up(_ request: UpRequest) async throws -> StartedSession {
         let session = request.sessionID ?? SessionID.generate()
         try SessionID.validate(session)
@@ -68,13 +70,14 @@ public struct SessionManager: Sendable {
         let apiVersion = try await engine.apiVersion()
         let selfContainer = try await SelfLocator(engine: engine, environment: environment).locate()
         let (owner, watch) = ownership(request, selfContainer: selfContainer)
+        try await checkSessionIsFree(session)
+        let network = SessionID.networkName(session)
+        try await createSessionNetwork(network, session: session, owner: owner, allocator: request.subnets)
+
         let reaperTask = Task {
             try await startReaper(request, session: session, owner: owner, watch: watch, selfContainer: selfContainer)
         }
-
         do {
-            let network = SessionID.networkName(session)
-            try await createSessionNetwork(network, session: session, owner: owner, allocator: request.subnets)
             let info = try await startServices(
                 request, session: session, network: network, owner: owner, images: try await images,
                 selfContainer: request.attach ? selfContainer : nil,
@@ -87,6 +90,24 @@ public struct SessionManager: Sendable {
             reaper?.release()
             throw error
         }
+    }
+
+    /// Fails when anything labelled with `session` exists already.
+    ///
+    /// Routes: `GET /containers/json` and `GET /networks`, filtered by the session label.
+    private func checkSessionIsFree(_ session: String) async throws {
+        let filter = ["label": ["\(BerthLabel.session)=\(session)"]]
+        let networks = try await engine.listNetworks(filters: filter)
+        let containers = try await engine.listContainers(all: true, filters: filter)
+        if !networks.isEmpty || !containers.isEmpty {
+            throw Self.sessionExists(session)
+        }
+    }
+
+    static func sessionExists(_ session: String) -> BerthError {
+        BerthError(
+            "session '\(session)' already exists",
+            hint: "Pick another --session, or remove it first with berth down --session \(session).")
     }
 
     private func startReaper(
@@ -251,9 +272,7 @@ public struct SessionManager: Sendable {
         do {
             _ = try await engine.createNetwork(request)
         } catch let error as EngineError where error.isConflict {
-            throw BerthError(
-                "session '\(session)' already exists (network \(request.name))",
-                hint: "Pick another --session, or remove it first with berth down --session \(session).")
+            throw Self.sessionExists(session)
         }
     }
 

@@ -137,9 +137,33 @@ struct JobResolver {
     // MARK: - Matrix
 
     /// Returns the combination the job runs with, or nil when it has no matrix and none was passed.
+    ///
+    /// A `--matrix` key the matrix does not have is an error, since it is most likely a typo that
+    /// would otherwise leave the default value in place. A value no combination has is accepted
+    /// with a warning, so that any image or version can be tried.
     private func matrixRow() throws(WorkflowError) -> MatrixRow? {
         guard let rows = try matrixCombinations() else {
             return overrides.isEmpty ? nil : MatrixExpansion.select([], overrides: overrides)
+        }
+        guard !rows.isEmpty, !overrides.isEmpty else {
+            return MatrixExpansion.select(rows, overrides: overrides)
+        }
+
+        let keys = rows.flatMap { $0.entries.map(\.key) }.reduce(into: [String]()) { unique, key in
+            if !unique.contains(where: { $0.lowercased() == key.lowercased() }) { unique.append(key) }
+        }
+        for key in overrides.keys.sorted() where !keys.contains(where: { $0.lowercased() == key.lowercased() }) {
+            throw WorkflowError(
+                location: nil, message: "the matrix of job '\(id)' has no key '\(key)'",
+                hint: "Pass --matrix with one of its keys: \(keys.joined(separator: ", ")).")
+        }
+        let pairs = overrides.sorted { $0.key < $1.key }
+        let matched = rows.contains { row in pairs.allSatisfy { row[$0.key]?.matches($0.value) ?? false } }
+        if !matched, let location = node.value(forKey: "strategy")?.value(forKey: "matrix")?.location {
+            let text = pairs.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+            job.log.add(
+                at: location,
+                "no combination of the matrix has \(text) (or it is excluded); using it over the first combination")
         }
         return MatrixExpansion.select(rows, overrides: overrides)
     }

@@ -140,7 +140,24 @@ struct MatrixTests {
 
     @Test("--matrix values without a match are laid over the first combination")
     func overrideLaidOver() throws {
-        #expect(try chosen("os: [linux, mac]\nv: [1, 2]", overrides: ["v": "9", "new": "x"]) == "new=x os=linux v=9")
+        #expect(try chosen("os: [linux, mac]\nv: [1, 2]", overrides: ["v": "9"]) == "os=linux v=9")
+    }
+
+    @Test("a value no combination has is a warning")
+    func overrideWithoutMatchWarns() throws {
+        let resolved = try #require(
+            resolveJob(workflow(matrix: "os: [linux, mac]\nv: [1, 2]"), context: ExpressionContext(matrix: ["v": "9"]))
+                .value)
+        #expect(resolved.diagnostics.contains { $0.message.contains("no combination of the matrix has v=9") })
+    }
+
+    @Test("a --matrix key the matrix lacks is an error")
+    func overrideUnknownKey() throws {
+        let result = resolveJob(
+            workflow(matrix: "os: [linux, mac]\nv: [1, 2]"), context: ExpressionContext(matrix: ["vv": "1"]))
+        let error = try #require(result.error)
+        #expect(error.message == "the matrix of job 'test' has no key 'vv'")
+        #expect(error.hint == "Pass --matrix with one of its keys: os, v.")
     }
 
     @Test("a matrix written as one expression uses --matrix only")

@@ -27,36 +27,30 @@ enum RunCommand: BerthCommand {
         guard let command = arguments.trailing, !command.isEmpty else {
             throw UsageError("no command given; write berth run [options] -- COMMAND", command: name)
         }
-        let (services, _, _, diagnostics) = try ServiceSelection.resolveJob(arguments, context: context, command: name)
+        let (services, job, _, diagnostics) = try ServiceSelection.resolveJob(
+            arguments, context: context, command: name)
         var request = try ServiceSelection.upRequest(
             services, arguments: arguments, environment: context.environment, command: name)
         request.ownerStaysAlive = true
         diagnostics.forEach { context.reporter.warning("\($0.location): \($0.message)") }
-        let manager = SessionManager(
-            engine: try context.engine(), reporter: context.reporter, environment: context.environment)
-
         let controller = RunController()
         let trap = SignalTrap { controller.deliver($0) }
         defer { trap.cancel() }
 
-        let upTask = Task { try await manager.up(request) }
-        controller.onSignalDuringStart { upTask.cancel() }
+        guard !services.isEmpty else {
+            // GitHub runs a job whose services are all skipped; so does Berth, without a session.
+            context.reporter.info("job \(job?.id ?? "") has no services to start; running the command alone")
+            return await runCommand(command, info: nil, context: context, controller: controller)
+        }
+        let manager = SessionManager(
+            engine: try context.engine(), reporter: context.reporter, environment: context.environment)
         let started: StartedSession
-        do {
-            started = try await upTask.value
-        } catch {
-            if let signal = controller.receivedSignal {
-                context.reporter.info("interrupted by signal \(signal) while starting; the session was removed")
-                return 128 + signal
-            }
-            throw error
+        switch try await InterruptibleStart.up(request, manager: manager, controller: controller, context: context) {
+        case .started(let session): started = session
+        case .interrupted(let status): return status
         }
         let info = started.info
         defer { started.reaper?.release() }
-        if let signal = controller.receivedSignal {
-            _ = try await manager.down(session: info.session)
-            return 128 + signal
-        }
 
         let status = await runCommand(command, info: info, context: context, controller: controller)
         context.reporter.info("removing session \(info.session)")
@@ -71,12 +65,12 @@ enum RunCommand: BerthCommand {
     }
 
     private static func runCommand(
-        _ command: [String], info: SessionInfo, context: CommandContext, controller: RunController
+        _ command: [String], info: SessionInfo?, context: CommandContext, controller: RunController
     )
         async -> Int32
     {
         var environment = context.environment
-        for (name, value) in info.environment {
+        for (name, value) in info?.environment ?? [] {
             environment[name] = value
         }
         do {

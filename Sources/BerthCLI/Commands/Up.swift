@@ -38,11 +38,28 @@ enum UpCommand: BerthCommand {
             return 0
         }
 
+        guard !services.isEmpty else {
+            context.reporter.info("job \(job?.id ?? "") has no services to start; no session was created")
+            return 0
+        }
         let manager = SessionManager(
             engine: try context.engine(), reporter: context.reporter, environment: context.environment)
-        let info = try await manager.up(request).info
-        try SessionState(environment: context.environment).save(info.session)
-        try SessionOutput.publish(info, context: context)
+        let controller = RunController()
+        let trap = SignalTrap { controller.deliver($0) }
+        defer { trap.cancel() }
+        let info: SessionInfo
+        switch try await InterruptibleStart.up(request, manager: manager, controller: controller, context: context) {
+        case .started(let started): info = started.info
+        case .interrupted(let status): return status
+        }
+
+        do {
+            try SessionState(environment: context.environment).save(info.session)
+            try SessionOutput.publish(info, context: context)
+        } catch {
+            _ = try? await manager.down(session: info.session)
+            throw error
+        }
         return 0
     }
 }
@@ -68,6 +85,9 @@ enum SessionOutput {
         let lines = info.environment.map { "\($0)=\($1)" }.joined(separator: "\n") + "\n"
         for variable in ["GITHUB_ENV", "GITHUB_OUTPUT"] {
             guard let path = environment[variable], !path.isEmpty else { continue }
+            if !FileManager.default.fileExists(atPath: path) {
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
+            }
             guard let handle = FileHandle(forWritingAtPath: path) else {
                 throw BerthError(
                     "cannot open \(variable) file '\(path)' for appending",
