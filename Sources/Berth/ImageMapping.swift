@@ -48,13 +48,21 @@ public struct ImageMapping: Sendable, Equatable, Codable {
         return components.count == 1 ? "docker.io/library/" + reference : "docker.io/" + reference
     }
 
+    /// The reference fully qualified and with its implicit `latest` tag, so that `postgres`,
+    /// `postgres:latest` and `docker.io/library/postgres` compare equal.
     private static func normalized(_ reference: String) -> String {
-        if reference.contains("@") { return reference }
-        let lastSlash = reference.lastIndex(of: "/")
-        if let colon = reference.lastIndex(of: ":"), lastSlash.map({ colon > $0 }) ?? true {
-            return reference
+        let full = qualified(reference)
+        if full.contains("@") { return full }
+        let lastSlash = full.lastIndex(of: "/")
+        if let colon = full.lastIndex(of: ":"), lastSlash.map({ colon > $0 }) ?? true {
+            return full
         }
-        return reference + ":latest"
+        return full + ":latest"
+    }
+
+    /// True when this mapping rewrites `reference`.
+    public func matches(_ reference: String) -> Bool {
+        Self.apply([self], to: reference) != reference || Self.normalized(from) == Self.normalized(reference)
     }
 }
 

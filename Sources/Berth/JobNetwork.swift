@@ -107,11 +107,13 @@ public struct JobNetworkAttacher: Sendable {
         if inUse.count == 1, let only = inUse.first {
             return only
         }
-        let names = (inUse.isEmpty ? candidates : inUse).map(\.name)
+        let message =
+            inUse.isEmpty
+            ? "no github_network_* network of this runner has containers"
+                + (candidates.isEmpty ? "" : " (found: \(candidates.map(\.name).joined(separator: ", ")))")
+            : "several job networks match: \(inUse.map(\.name).joined(separator: ", "))"
         throw BerthError(
-            names.isEmpty
-                ? "no github_network_* network of this runner has containers"
-                : "several job networks match: \(names.joined(separator: ", "))",
+            message,
             hint: "Pass the job's network explicitly: berth attach --network ${{ job.container.network }}.")
     }
 

@@ -21,6 +21,9 @@ public struct UpRequest: Sendable {
     /// Otherwise (`berth up`) it watches the owner container, or the long-lived process Berth was
     /// started from.
     public var ownerStaysAlive = false
+    /// A host process whose end ends the session (`berth up --owner-pid`), for CI systems that
+    /// run every step in a new shell; only on a host, where the reaper can see host processes.
+    public var ownerProcess: Int32?
     /// Whether to start a reaper; `BERTH_NO_REAPER=1` turns it off.
     public var reaper = true
     /// The allocator of session subnets; nil lets the daemon pick from its own pools.
@@ -69,8 +72,13 @@ public struct SessionManager: Sendable {
         async let images = prepareImages(request)
         let apiVersion = try await engine.apiVersion()
         let selfContainer = try await SelfLocator(engine: engine, environment: environment).locate()
-        let (owner, watch) = ownership(request, selfContainer: selfContainer)
+        let (owner, watch) = try ownership(request, selfContainer: selfContainer)
         try await checkSessionIsFree(session)
+        if !request.attach, let selfContainer {
+            reporter.warning(
+                "--no-attach: \(selfContainer.name) stays off the session network, so it reaches services only through ports published on the Docker host"
+            )
+        }
         let network = SessionID.networkName(session)
         try await createSessionNetwork(network, session: session, owner: owner, allocator: request.subnets)
 
@@ -122,8 +130,21 @@ public struct SessionManager: Sendable {
     }
 
     /// Returns the session's owner and what its reaper watches.
-    func ownership(_ request: UpRequest, selfContainer: SelfLocator.Found?) -> (SessionOwner, ReaperWatch) {
-        let owner = request.owner ?? defaultOwner(selfContainer, ownerStaysAlive: request.ownerStaysAlive)
+    func ownership(_ request: UpRequest, selfContainer: SelfLocator.Found?) throws(BerthError) -> (
+        SessionOwner, ReaperWatch
+    ) {
+        var owner = request.owner ?? defaultOwner(selfContainer, ownerStaysAlive: request.ownerStaysAlive)
+        if let pid = request.ownerProcess {
+            guard selfContainer == nil else {
+                throw BerthError(
+                    "--owner-pid works only on a host; inside a container the session belongs to the container",
+                    hint: "Leave out --owner-pid, or run berth on the host.")
+            }
+            guard let process = SessionOwner.hostProcess(pid) else {
+                throw BerthError("--owner-pid \(pid): no such process", hint: "Give the pid of a running process.")
+            }
+            owner = process
+        }
         if request.ownerStaysAlive {
             return (owner, .connection)
         }
@@ -321,9 +342,13 @@ public struct SessionManager: Sendable {
         do {
             try await engine.startContainer(id)
         } catch let error as EngineError where error.code == .daemon {
+            let portTaken =
+                error.message.contains("port is already allocated") || error.message.contains("address already in use")
             throw BerthError(
                 "cannot start service \(service): \(error.message)",
-                hint: "A published host port may already be in use; change ports: or free the port.")
+                hint: portTaken
+                    ? "A published host port is already in use; change the service's ports: or free the port."
+                    : "Check the service's image, entrypoint and options.")
         }
     }
 

@@ -42,6 +42,8 @@ public struct PlannedService: Encodable, Sendable {
     /// Names of the environment variables set; values are not shown.
     public var env: [String]
     public var healthCheck: HealthCheck?
+    /// The entrypoint that replaces the image's, from `--entrypoint` or `entrypoint:`.
+    public var entrypoint: String?
     public var options: String
     public var volumes: [String]
     public var credentials: Bool
@@ -56,6 +58,7 @@ public struct PlannedService: Encodable, Sendable {
             service.env.map(\.name)
             + service.options.env.map { String($0.split(separator: "=", maxSplits: 1).first ?? "") }
         healthCheck = service.options.healthCheck
+        entrypoint = service.options.entrypoint ?? service.entrypoint
         options = service.rawOptions
         volumes = service.volumes + service.options.binds
         credentials = service.credentials != nil

@@ -62,6 +62,9 @@ public enum BerthMain {
             if word == "--help" || word == "-h" {
                 return ("help", Array(arguments[(index + 1)...]))
             }
+            if word == "--version" {
+                return ("version", Array(arguments[(index + 1)...]))
+            }
             if let spec = GlobalOptions.specs.first(where: { $0.name == word || $0.short == word }), spec.value != nil {
                 index += 2
                 continue

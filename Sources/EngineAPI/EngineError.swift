@@ -69,9 +69,12 @@ extension EngineError {
     }
 
     static func unreachable(_ host: DockerHost, reason: String) -> EngineError {
-        EngineError(
+        let denied = reason.contains("Permission denied")
+        return EngineError(
             code: .unreachable, message: "cannot connect to the Docker daemon at \(host): \(reason)",
-            hint: "Start the daemon, or point --host / DOCKER_HOST at a socket you can open.")
+            hint: denied
+                ? "Add this user to the socket's group; in a container, start it with --group-add and the socket's group id (stat -c %g on the socket)."
+                : "Start the daemon, or point --host / DOCKER_HOST at a socket you can open.")
     }
 
     static func malformed(_ what: String, request: String?) -> EngineError {

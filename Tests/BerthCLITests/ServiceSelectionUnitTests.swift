@@ -151,7 +151,7 @@ struct SubnetOptionUnitTests {
             ["--subnet-size", "30"], ["--subnet-size", "8"], ["--subnet-pool", "10.0.0.0/24", "--subnet-size", "20"],
         ])
     func unfitSize(_ words: [String]) {
-        #expect(throws: BerthError.self) {
+        #expect(throws: UsageError.self) {
             try allocator(words)
         }
     }

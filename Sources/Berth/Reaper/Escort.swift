@@ -112,7 +112,8 @@ extension ReaperLauncher {
         request.hostConfig.networkMode = "none"
         request.hostConfig.autoRemove = true
 
-        let id = try await engine.createContainer(name: nil, request)
+        let suffix = String(network.name.replacingOccurrences(of: "github_network_", with: "").prefix(8))
+        let id = try await engine.createContainer(name: "berth-escort-\(container.id.prefix(12))-\(suffix)", request)
         try await engine.startContainer(id)
         return id
     }

@@ -33,6 +33,8 @@ enum RunCommand: BerthCommand {
             services, arguments: arguments, environment: context.environment, command: name)
         request.ownerStaysAlive = true
         diagnostics.forEach { context.reporter.warning("\($0.location): \($0.message)") }
+        ServiceSelection.warnAboutUnusedMappings(request.imageMappings, services: services, reporter: context.reporter)
+        ServiceSelection.warnAboutJobContainerPaths(services, reporter: context.reporter)
         let controller = RunController()
         let trap = SignalTrap { controller.deliver($0) }
         defer { trap.cancel() }

@@ -14,7 +14,12 @@ enum UpCommand: BerthCommand {
         are also appended to $GITHUB_ENV and $GITHUB_OUTPUT. Remove the session with berth down.
         """
     static let options =
-        ServiceSelection.specs + [.flag("--dry-run", help: "Print the plan without touching the Docker daemon")]
+        ServiceSelection.specs + [
+            .flag("--dry-run", help: "Print the plan without touching the Docker daemon"),
+            .option(
+                "--owner-pid", value: "PID",
+                help: "On a host, keep the session until this process ends (default: the shell that ran berth up)"),
+        ]
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> Int32 {
         guard arguments.positionals.isEmpty, arguments.trailing == nil else {
@@ -24,10 +29,18 @@ enum UpCommand: BerthCommand {
         }
         let (services, job, workflow, diagnostics) = try ServiceSelection.resolveJob(
             arguments, context: context, command: name)
-        let request = try ServiceSelection.upRequest(
+        var request = try ServiceSelection.upRequest(
             services, arguments: arguments, environment: context.environment, command: name)
         for diagnostic in diagnostics {
             context.reporter.warning("\(diagnostic.location): \(diagnostic.message)")
+        }
+        ServiceSelection.warnAboutUnusedMappings(request.imageMappings, services: services, reporter: context.reporter)
+        ServiceSelection.warnAboutJobContainerPaths(services, reporter: context.reporter)
+        if let text = arguments.value("--owner-pid") {
+            guard let pid = Int32(text), pid > 0 else {
+                throw UsageError("invalid --owner-pid '\(text)'; give a process id", command: name)
+            }
+            request.ownerProcess = pid
         }
 
         if arguments.flag("--dry-run") {
@@ -78,7 +91,20 @@ enum SessionOutput {
             context.console.output(info.environment.map { "export \($0)=\(shellQuoted($1))" }.joined(separator: "\n"))
         }
         try appendToGitHubFiles(info, environment: context.environment)
-        context.reporter.info("session \(info.session) is ready; remove it with: berth down --session \(info.session)")
+        context.reporter.info(
+            "session \(info.session) is ready; it lasts until \(lifetime(of: info)), or until berth down --session \(info.session)"
+        )
+    }
+
+    /// Names what the session's lifetime is tied to, so a user knows why it may go away.
+    static func lifetime(of info: SessionInfo) -> String {
+        switch SessionOwner(label: info.owner) {
+        case .container(let id): return "container \(id.prefix(12)) stops"
+        case .process(_, let pid, _):
+            let name = ProcessTable.name(of: pid).map { " (\($0))" } ?? ""
+            return "process \(pid)\(name) ends (choose another with --owner-pid)"
+        case nil: return "its owner ends"
+        }
     }
 
     static func appendToGitHubFiles(_ info: SessionInfo, environment: [String: String]) throws {
@@ -106,6 +132,19 @@ enum SessionOutput {
 
 /// Renders a plan as text for people.
 enum PlanTable {
+    /// Docker's own schedule for a health check, e.g. ` (interval 10s, timeout 5s, retries 5)`.
+    static func healthSchedule(_ check: HealthCheck) -> String {
+        func seconds(_ nanoseconds: Int64?) -> String? {
+            nanoseconds.map { String(format: "%gs", Double($0) / 1e9) }
+        }
+        var parts: [String] = []
+        if let interval = seconds(check.interval) { parts.append("interval \(interval)") }
+        if let timeout = seconds(check.timeout) { parts.append("timeout \(timeout)") }
+        if let start = seconds(check.startPeriod) { parts.append("start period \(start)") }
+        if let retries = check.retries { parts.append("retries \(retries)") }
+        return parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))"
+    }
+
     static func render(_ plan: SessionPlan) -> String {
         var lines: [String] = []
         if let workflow = plan.workflow, let job = plan.job {
@@ -124,7 +163,11 @@ enum PlanTable {
             lines.append(line)
             if !service.ports.isEmpty { lines.append("  ports: \(service.ports.joined(separator: ", "))") }
             if !service.env.isEmpty { lines.append("  env: \(service.env.joined(separator: ", "))") }
-            if let test = service.healthCheck?.test { lines.append("  health: \(test.joined(separator: " "))") }
+            if let entrypoint = service.entrypoint { lines.append("  entrypoint: \(entrypoint)") }
+            if let check = service.healthCheck {
+                lines.append("  health: \(check.test.joined(separator: " "))" + healthSchedule(check))
+            }
+            if service.credentials { lines.append("  credentials: yes") }
             if !service.volumes.isEmpty { lines.append("  volumes: \(service.volumes.joined(separator: ", "))") }
         }
         for skipped in plan.skipped {

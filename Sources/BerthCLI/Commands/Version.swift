@@ -35,6 +35,6 @@ enum VersionCommand: BerthCommand {
                 context.console.message("docker: not reachable (\(problem))")
             }
         }
-        return 0
+        return versions.daemonError == nil ? 0 : 1
     }
 }

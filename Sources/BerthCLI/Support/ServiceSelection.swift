@@ -121,27 +121,61 @@ enum ServiceSelection {
         }
     }
 
+    /// Warns about each `--image-map` that matches none of the services' images, since a typo
+    /// there otherwise leads straight to a pull of the unmapped image.
+    static func warnAboutUnusedMappings(_ mappings: [ImageMapping], services: [ServiceSpec], reporter: Reporter) {
+        for mapping in mappings where !services.contains(where: { mapping.matches($0.image) }) {
+            let images = services.map(\.image).joined(separator: ", ")
+            reporter.warning("--image-map \(mapping.from)=\(mapping.to) matches none of this job's images (\(images))")
+        }
+    }
+
+    /// Warns about bind mounts from paths that exist only inside GitHub's job container
+    /// (`/__w` is its view of the workspace): the daemon resolves bind sources on the Docker host
+    /// and creates a missing one as an empty directory, so the mount silently carries nothing.
+    static func warnAboutJobContainerPaths(_ services: [ServiceSpec], reporter: Reporter) {
+        let prefixes = ["/__w/", "/__e/", "/__t/", "/github/"]
+        for service in services {
+            for bind in service.options.binds + service.volumes {
+                let source = String(bind.split(separator: ":").first ?? "")
+                guard prefixes.contains(where: { source.hasPrefix($0) }) else { continue }
+                reporter.warning(
+                    "service \(service.key) mounts \(source), a path inside GitHub's job container, not on the Docker host; the daemon will create it there empty"
+                )
+            }
+        }
+    }
+
     static func subnetAllocator(_ arguments: ParsedArguments, environment: [String: String], command: String) throws
         -> SubnetAllocator
     {
         let poolText = arguments.value("--subnet-pool") ?? environment["BERTH_SUBNET_POOL"]
         let sizeText = arguments.value("--subnet-size") ?? environment["BERTH_SUBNET_SIZE"]
+        let poolSource = arguments.value("--subnet-pool") != nil ? "--subnet-pool" : "BERTH_SUBNET_POOL"
+        let sizeSource = arguments.value("--subnet-size") != nil ? "--subnet-size" : "BERTH_SUBNET_SIZE"
         var pool = SubnetAllocator.defaultPool
         if let poolText, !poolText.isEmpty {
             guard let parsed = IPv4Network(poolText) else {
                 throw UsageError(
-                    "invalid subnet pool '\(poolText)'; write an IPv4 CIDR such as 172.16.0.0/12", command: command)
+                    "invalid \(poolSource) '\(poolText)'; write an IPv4 CIDR such as 172.16.0.0/12", command: command)
             }
             pool = parsed
         }
         var size = SubnetAllocator.defaultPrefixLength
         if let sizeText, !sizeText.isEmpty {
             guard let parsed = Int(sizeText.trimmingCharacters(in: ["/"])) else {
-                throw UsageError("invalid subnet size '\(sizeText)'; give a prefix length such as 27", command: command)
+                throw UsageError(
+                    "invalid \(sizeSource) '\(sizeText)'; give a prefix length such as 27", command: command)
             }
             size = parsed
         }
-        return try SubnetAllocator(pool: pool, prefixLength: size)
+        do {
+            return try SubnetAllocator(pool: pool, prefixLength: size)
+        } catch {
+            throw UsageError(
+                "invalid \(sizeSource) /\(size) for pool \(pool); give a prefix length from 16 to 29 that fits the pool",
+                command: command)
+        }
     }
 
     static func pairs(_ arguments: ParsedArguments, _ option: String, command: String) throws -> [String: String] {
@@ -161,7 +195,11 @@ enum ServiceSelection {
         request.subnets = try subnetAllocator(arguments, environment: environment, command: command)
         request.sessionID = arguments.value("--session")
         request.attach = !arguments.flag("--no-attach")
-        request.imageMappings = try arguments.values("--image-map").map { try ImageMapping(parsing: $0) }
+        do {
+            request.imageMappings = try arguments.values("--image-map").map { try ImageMapping(parsing: $0) }
+        } catch let error as BerthError {
+            throw UsageError(error.message + (error.hint.map { "\n" + $0 } ?? ""), command: command)
+        }
         if let policy = arguments.value("--pull") {
             guard let parsed = PullPolicy(rawValue: policy) else {
                 throw UsageError("invalid --pull '\(policy)'; use never, missing or always", command: command)
