@@ -25,6 +25,9 @@ public struct GarbageCollector: Sendable {
     public var olderThan: Double = 0
     /// Job networks younger than this are never stale, whatever `olderThan` says.
     public var jobNetworkGrace: Double = 60
+    /// Reaper images younger than this are kept, so that a Berth that has just checked for its
+    /// image does not find it removed before it creates its reaper.
+    public var reaperImageGrace: Double = 3600
 
     /// Creates a collector.
     public init(engine: EngineClient, reporter: Reporter, procRoot: String = "/proc") {
@@ -37,6 +40,34 @@ public struct GarbageCollector: Sendable {
     public func collect(dryRun: Bool) async throws -> [Removal] {
         var removals = try await collectSessions(dryRun: dryRun)
         removals += try await collectJobNetworks(dryRun: dryRun)
+        removals += try await collectReaperImages(dryRun: dryRun)
+        return removals
+    }
+
+    // MARK: - Reaper images
+
+    /// Removes reaper images of other Berth builds that no container uses; every build of Berth
+    /// makes its own, so they pile up on a long-lived host.
+    ///
+    /// Routes: `GET /images/json`, `GET /containers/json`, `DELETE /images/{name}`.
+    private func collectReaperImages(dryRun: Bool) async throws -> [Removal] {
+        let current = try? ReaperImage.currentTag()
+        let inUse = Set(try await engine.listContainers(all: true).compactMap(\.image))
+        var removals: [Removal] = []
+        for image in try await engine.listImages(filters: ["reference": [ReaperImage.repository]]) {
+            let created = image.created.map { Date(timeIntervalSince1970: Double($0)) } ?? .distantPast
+            guard Date().timeIntervalSince(created) >= max(olderThan, reaperImageGrace) else { continue }
+            for tag in image.repoTags ?? [] where tag != current && !inUse.contains(tag) && !inUse.contains(image.id) {
+                removals.append(Removal(kind: "image", name: tag, reason: "reaper image of another Berth build"))
+                if !dryRun {
+                    do {
+                        try await engine.removeImage(tag)
+                    } catch let error as EngineError where error.isConflict {
+                        reporter.debug("image \(tag) is in use; keeping it")
+                    }
+                }
+            }
+        }
         return removals
     }
 

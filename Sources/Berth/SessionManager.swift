@@ -70,6 +70,7 @@ public struct SessionManager: Sendable {
         try checkServiceKeys(request.services)
 
         async let images = prepareImages(request)
+        async let reaperImage = prepareReaperImage(request)
         let apiVersion = try await engine.apiVersion()
         let selfContainer = try await SelfLocator(engine: engine, environment: environment).locate()
         let (owner, watch) = try ownership(request, selfContainer: selfContainer)
@@ -80,10 +81,14 @@ public struct SessionManager: Sendable {
             )
         }
         let network = SessionID.networkName(session)
+        // The reaper image is ready before the first resource exists, so that a first use, which
+        // builds it, does not leave the services unwatched for the seconds a build takes.
+        let reaperImageTag = try await reaperImage
         try await createSessionNetwork(network, session: session, owner: owner, allocator: request.subnets)
 
         let reaperTask = Task {
-            try await startReaper(request, session: session, owner: owner, watch: watch, selfContainer: selfContainer)
+            try await startReaper(
+                image: reaperImageTag, session: session, owner: owner, watch: watch, selfContainer: selfContainer)
         }
         do {
             let info = try await startServices(
@@ -118,15 +123,22 @@ public struct SessionManager: Sendable {
             hint: "Pick another --session, or remove it first with berth down --session \(session).")
     }
 
-    private func startReaper(
-        _ request: UpRequest, session: String, owner: SessionOwner, watch: ReaperWatch,
-        selfContainer: SelfLocator.Found?
-    ) async throws -> ReaperHandle? {
+    /// The reaper image's tag, built on first use; nil when the session gets no reaper.
+    private func prepareReaperImage(_ request: UpRequest) async throws -> String? {
         guard request.reaper, environment["BERTH_NO_REAPER"] != "1" else {
             return nil
         }
+        return try await ReaperImage(engine: engine, reporter: reporter).ensure()
+    }
+
+    private func startReaper(
+        image: String?, session: String, owner: SessionOwner, watch: ReaperWatch, selfContainer: SelfLocator.Found?
+    ) async throws -> ReaperHandle? {
+        guard let image else {
+            return nil
+        }
         return try await ReaperLauncher(engine: engine, reporter: reporter)
-            .start(session: session, owner: owner, watch: watch, selfContainer: selfContainer)
+            .start(session: session, owner: owner, watch: watch, selfContainer: selfContainer, image: image)
     }
 
     /// Returns the session's owner and what its reaper watches.

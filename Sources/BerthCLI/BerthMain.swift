@@ -17,6 +17,9 @@ public enum BerthMain {
 
     /// Runs `berth` with `arguments` (without the program name) and returns the exit status.
     public static func main(_ arguments: [String], environment: [String: String]) async -> Int32 {
+        if arguments.first == ChildProcess.trampolineWord {
+            ChildTrampoline.exec(arguments)
+        }
         let console = Console(environment: environment)
         let (commandName, rest) = splitCommand(arguments)
         guard let commandName else {

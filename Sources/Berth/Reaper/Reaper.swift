@@ -65,10 +65,16 @@ public struct ReaperLauncher: Sendable {
     /// Routes: `POST /containers/create`, `POST /containers/{id}/attach` (for `.connection`),
     /// `POST /containers/{id}/start`. The attach comes before the start so that no moment exists
     /// in which the owner could die unnoticed.
-    public func start(session: String, owner: SessionOwner, watch: ReaperWatch, selfContainer: SelfLocator.Found?)
-        async throws -> ReaperHandle
-    {
-        let image = try await ReaperImage(engine: engine, reporter: reporter).ensure()
+    public func start(
+        session: String, owner: SessionOwner, watch: ReaperWatch, selfContainer: SelfLocator.Found?,
+        image knownImage: String? = nil
+    ) async throws -> ReaperHandle {
+        let image: String
+        if let knownImage {
+            image = knownImage
+        } else {
+            image = try await ReaperImage(engine: engine, reporter: reporter).ensure()
+        }
         let socket = try await hostSocketPath(selfContainer: selfContainer)
 
         var request = ContainerCreateRequest(image: image)

@@ -26,7 +26,7 @@ public struct ReaperImage: Sendable {
     /// Routes: `GET /images/{name}/json`, then `POST /build` when the image is missing.
     public func ensure() async throws -> String {
         let files = try Self.runtimeFiles()
-        let tag = "\(Self.repository):\(Self.fingerprint(files))"
+        let tag = try Self.currentTag(files)
         if try await engine.inspectImage(tag) != nil {
             return tag
         }
@@ -41,6 +41,17 @@ public struct ReaperImage: Sendable {
                 hint: "The daemon must accept builds (POST /build); set BERTH_NO_REAPER=1 to run without a reaper.")
         }
         return tag
+    }
+
+    /// The tag of the reaper image for this very binary.
+    static func currentTag(_ known: RuntimeFiles? = nil) throws(BerthError) -> String {
+        let files: RuntimeFiles
+        if let known {
+            files = known
+        } else {
+            files = try runtimeFiles()
+        }
+        return "\(repository):\(fingerprint(files))"
     }
 
     /// The executable and every shared object mapped into this process.

@@ -76,12 +76,12 @@ enum RunCommand: BerthCommand {
             environment[name] = value
         }
         do {
-            let child = try ChildProcess.spawn(command, environment: environment)
-            controller.onSignalDuringCommand { child.send($0) }
-            if let early = controller.receivedSignal {
-                child.send(early)
+            return try await ChildProcess.run(command, environment: environment) { child in
+                controller.onSignalDuringCommand { child.send($0) }
+                if let early = controller.receivedSignal {
+                    child.send(early)
+                }
             }
-            return await child.wait()
         } catch {
             context.console.error(BerthMain.describe(error))
             return 127

@@ -1,20 +1,47 @@
 import Berth
 import EngineAPI
 import Foundation
+import SystemShims
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// The command `berth run` wraps, started with `posix_spawnp` and the inherited terminal.
+/// The command `berth run` wraps, started with `posix_spawn` and the inherited terminal.
+///
+/// The command starts through Berth's own binary (`berth __child PARENT COMMAND…`), which asks the
+/// kernel for SIGTERM when its parent dies and then executes the command, so a `kill -9` of
+/// Berth does not leave the command running against services that are gone. The kernel ties
+/// that signal to the thread that spawned the child, so one dedicated thread spawns the child and
+/// waits for it.
 struct ChildProcess: Sendable {
     let pid: pid_t
 
-    /// Starts `arguments` with `environment`; a missing program is a `BerthError`.
-    static func spawn(_ arguments: [String], environment: [String: String]) throws -> ChildProcess {
-        guard let program = arguments.first else {
+    /// The hidden first argument that makes `berth` act as the trampoline.
+    static let trampolineWord = "__child"
+
+    /// Runs `arguments` to its end and returns its exit status, 128+n when signal n killed it.
+    /// `onStart` receives the child as soon as it runs, for forwarding signals.
+    static func run(
+        _ arguments: [String], environment: [String: String], onStart: @escaping @Sendable (ChildProcess) -> Void
+    ) async throws -> Int32 {
+        guard !arguments.isEmpty else {
             throw BerthError("no command given after --", hint: "Write berth run [options] -- COMMAND [ARGUMENTS].")
         }
+        let parent = getpid()
+        let raw = try await runBlocking { _ -> Int32 in
+            let child = try spawn(
+                ["/proc/self/exe", trampolineWord, String(parent)] + arguments, environment: environment)
+            onStart(child)
+            var status: Int32 = 0
+            while waitpid(child.pid, &status, 0) == -1 && errno == EINTR {}
+            return status
+        }
+        let signal = raw & 0x7f
+        return signal == 0 ? (raw >> 8) & 0xff : 128 + signal
+    }
+
+    private static func spawn(_ arguments: [String], environment: [String: String]) throws -> ChildProcess {
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -38,34 +65,53 @@ struct ChildProcess: Sendable {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
         var pid = pid_t()
-        let status = posix_spawnp(&pid, program, nil, &attributes, argv, envp)
+        let status = posix_spawn(&pid, arguments[0], nil, &attributes, argv, envp)
         guard status == 0 else {
             throw BerthError(
-                "cannot start '\(program)': \(String(cString: strerror(status)))",
-                hint: "Check that the command exists and is on PATH.")
+                "cannot start the command: \(String(cString: strerror(status)))",
+                hint: "Check that /proc is mounted, since Berth starts commands through /proc/self/exe.")
         }
         return ChildProcess(pid: pid)
-    }
-
-    /// Waits for the child to end and returns its exit status, 128+n when signal n killed it.
-    func wait() async -> Int32 {
-        let pid = self.pid
-        let status = try? await runBlocking { _ -> Int32 in
-            var raw: Int32 = 0
-            while waitpid(pid, &raw, 0) == -1 && errno == EINTR {}
-            return raw
-        }
-        guard let status else { return 1 }
-        let signal = status & 0x7f
-        if signal == 0 {
-            return (status >> 8) & 0xff
-        }
-        return 128 + signal
     }
 
     /// Sends `signal` to the child.
     func send(_ signal: Int32) {
         kill(pid, signal)
+    }
+}
+
+/// The other end of `ChildProcess`: runs inside the spawned `berth __child PARENT COMMAND…`.
+enum ChildTrampoline {
+    /// Arranges SIGTERM on the parent's death, then replaces this process with the command.
+    /// Exits 127, like a shell, when the command cannot be started.
+    static func exec(_ arguments: [String]) -> Never {
+        guard arguments.count >= 3, let parent = Int32(arguments[1]) else {
+            FileHandle.standardError.write(Data("Error: berth __child needs PARENT COMMAND\n".utf8))
+            exit(64)
+        }
+        _ = berth_set_parent_death_signal(SIGTERM)
+        // The parent may have died before the request took effect.
+        if getppid() != parent {
+            exit(129)
+        }
+
+        // The Swift runtime may run this on a thread that blocks signals, and a blocked or ignored
+        // signal stays so across exec, so the command gets a clean mask and default handlers.
+        var none = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, nil)
+        for number in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE] {
+            signal(number, SIG_DFL)
+        }
+
+        let command = Array(arguments.dropFirst(2))
+        let argv = command.map { strdup($0) } + [nil]
+        execvp(command[0], argv)
+        let reason = String(cString: strerror(errno))
+        FileHandle.standardError.write(
+            Data("Error: cannot start '\(command[0])': \(reason)\nCheck that the command exists and is on PATH.\n".utf8)
+        )
+        exit(127)
     }
 }
 

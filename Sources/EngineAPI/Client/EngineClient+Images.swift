@@ -55,6 +55,13 @@ extension EngineClient {
             body: context, headers: [("Content-Type", "application/x-tar")], onMessage: onMessage)
     }
 
+    /// Lists images matching `filters`, e.g. `["reference": ["localhost/berth-reaper"]]`.
+    ///
+    /// Route: `GET /images/json?filters=…`.
+    public func listImages(filters: [String: [String]] = [:]) async throws -> [ImageSummary] {
+        try await get("/images/json", query: Self.filters(filters).map { [$0] } ?? [])
+    }
+
     /// Removes an image; one already gone counts as removed.
     ///
     /// Route: `DELETE /images/{name}?force=…`.

@@ -159,6 +159,18 @@ public struct ImageConfig: Decodable, Sendable {
     }
 }
 
+/// One row of `GET /images/json`.
+public struct ImageSummary: Decodable, Sendable {
+    public var id: String
+    public var repoTags: [String]?
+    /// Seconds since the Unix epoch.
+    public var created: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case id = "Id", repoTags = "RepoTags", created = "Created"
+    }
+}
+
 /// One volume from `GET /volumes`.
 public struct VolumeSummary: Decodable, Sendable {
     public var name: String
