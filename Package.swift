@@ -16,10 +16,11 @@ let package = Package(
         .target(name: "SystemShims"),
         .target(name: "BerthCLI", dependencies: ["Berth", "EngineAPI", "WorkflowSpec", "SystemShims"]),
         .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
+        .target(name: "BerthTestSupport", dependencies: ["EngineAPI"], path: "Tests/BerthTestSupport"),
         .testTarget(name: "EngineAPITests", dependencies: ["EngineAPI"]),
         .testTarget(name: "WorkflowSpecTests", dependencies: ["WorkflowSpec"]),
-        .testTarget(name: "BerthTests", dependencies: ["Berth", "EngineAPI", "WorkflowSpec"]),
-        .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI", "Berth", "EngineAPI"]),
+        .testTarget(name: "BerthTests", dependencies: ["Berth", "EngineAPI", "WorkflowSpec", "BerthTestSupport"]),
+        .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI", "Berth", "EngineAPI", "BerthTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import BerthTestSupport
 import Foundation
 import Testing
 
@@ -57,9 +58,6 @@ enum BerthBinary {
         _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
         var childEnvironment = environment
         childEnvironment["BERTH_STATE_DIR"] = directory.path
         childEnvironment["DOCKER_HOST"] = deadHost
@@ -67,21 +65,12 @@ enum BerthBinary {
             childEnvironment.removeValue(forKey: name)
         }
         childEnvironment.merge(extraEnvironment) { _, extra in extra }
-        process.environment = childEnvironment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
+        let process = try Subprocess.start(
+            path, arguments, environment: childEnvironment, stdoutPath: stdoutURL.path, stderrPath: stderrURL.path)
+        let status = try await process.wait()
 
         return Result(
-            status: process.terminationStatus,
+            status: status,
             stdout: try String(contentsOf: stdoutURL, encoding: .utf8),
             stderr: try String(contentsOf: stderrURL, encoding: .utf8))
     }

@@ -1,4 +1,5 @@
 import Berth
+import BerthTestSupport
 import Foundation
 import Testing
 import WorkflowSpec
@@ -78,18 +79,19 @@ struct ShellQuotingUnitTests {
         "/bin/sh reads a quoted value back unchanged",
         .enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/sh")),
         arguments: values.map(\.0))
-    func shellRoundTrip(_ value: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "printf %s \(SessionOutput.shellQuoted(value))"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+    func shellRoundTrip(_ value: String) async throws {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "berth-quote-\(UUID().uuidString)"
+        ).path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let process = try Subprocess.start(
+            "/bin/sh", ["-c", "printf %s \(SessionOutput.shellQuoted(value))"], environment: [:], stdoutPath: outputPath
+        )
 
-        #expect(process.terminationStatus == 0)
-        #expect(String(decoding: output, as: UTF8.self) == value)
+        let status = try await process.wait()
+
+        #expect(status == 0)
+        #expect((try? String(contentsOfFile: outputPath, encoding: .utf8)) == value)
     }
 }
 

@@ -1,4 +1,5 @@
 import Berth
+import BerthTestSupport
 import EngineAPI
 import Foundation
 import Testing
@@ -134,17 +135,13 @@ struct JobNetworkTests {
         }
         let service = ["--service", "db=\(TestEnvironment.postgresImage)", "-e", "POSTGRES_PASSWORD=x"]
         let noReaper = ["BERTH_NO_REAPER": "1"]
-        let dead = Process()
-        dead.executableURL = URL(fileURLWithPath: "/bin/sh")
-        dead.arguments =
+        let dead = try Subprocess.start(
+            "/bin/sh",
             [
                 "-c", "\"$0\" up --session \"$1\" \"$2\" \"$3\" \"$4\" \"$5\" >/dev/null 2>&1",
                 TestEnvironment.berthBinary, leaked,
-            ] + service
-        dead.environment = ProcessInfo.processInfo.environment.merging(noReaper) { _, new in new }
-        try dead.run()
-        dead.waitUntilExit()
-        try #require(dead.terminationStatus == 0)
+            ] + service, environment: ProcessInfo.processInfo.environment.merging(noReaper) { _, new in new })
+        try #require(try await dead.wait() == 0)
         let liveUp = try await BerthProcess.run(["up", "--session", live] + service, environment: noReaper)
         try #require(liveUp.status == 0, "live up failed: \(liveUp.stderr)")
         let grace = ["BERTH_GC_JOB_NETWORK_GRACE": "0s"]

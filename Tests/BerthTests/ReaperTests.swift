@@ -1,3 +1,4 @@
+import BerthTestSupport
 import EngineAPI
 import Foundation
 import Testing
@@ -87,21 +88,19 @@ struct ReaperTests {
     func killedStepShell() async throws {
         let session = TestEnvironment.uniqueName("shell")
         defer { Task { await Leftovers.remove(session: session) } }
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = [
-            "-c",
-            "\"$0\" up --workflow \"$1\" --session \"$2\" --image-map \"$3\" >/dev/null 2>&1; exec sleep 600",
-            TestEnvironment.berthBinary, TestEnvironment.workflow00, session, TestEnvironment.postgresImageMap,
-        ]
         var environment = ProcessInfo.processInfo.environment
         environment["BERTH_STATE_DIR"] = FileManager.default.temporaryDirectory.appendingPathComponent(session).path
-        shell.environment = environment
-        try shell.run()
+        let shell = try Subprocess.start(
+            "/bin/sh",
+            [
+                "-c",
+                "\"$0\" up --workflow \"$1\" --session \"$2\" --image-map \"$3\" >/dev/null 2>&1; exec sleep 600",
+                TestEnvironment.berthBinary, TestEnvironment.workflow00, session, TestEnvironment.postgresImageMap,
+            ], environment: environment)
         try #require(try await waitForService(session), "the session never started")
 
-        kill(shell.processIdentifier, SIGKILL)
-        shell.waitUntilExit()
+        shell.send(SIGKILL)
+        _ = try await shell.wait()
 
         #expect(try await Leftovers.waitUntilGone(session: session, seconds: Self.allowance))
     }

@@ -1,3 +1,4 @@
+import BerthTestSupport
 import EngineAPI
 import Foundation
 
@@ -15,7 +16,7 @@ struct BerthProcess {
         var stderr: String
     }
 
-    let process: Process
+    let process: Subprocess
     let stdoutPath: String
     let stderrPath: String
 
@@ -27,22 +28,14 @@ struct BerthProcess {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let stdoutPath = directory.appendingPathComponent("stdout").path
         let stderrPath = directory.appendingPathComponent("stderr").path
-        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestEnvironment.berthBinary)
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["BERTH_STATE_DIR"] = directory.path
         environment.removeValue(forKey: "GITHUB_ENV")
         environment.removeValue(forKey: "GITHUB_OUTPUT")
         environment.merge(extraEnvironment) { _, new in new }
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
-        try process.run()
+        let process = try Subprocess.start(
+            TestEnvironment.berthBinary, arguments, environment: environment, stdoutPath: stdoutPath,
+            stderrPath: stderrPath)
         return BerthProcess(process: process, stdoutPath: stdoutPath, stderrPath: stderrPath)
     }
 
@@ -53,16 +46,13 @@ struct BerthProcess {
 
     /// Waits for the process to end.
     func wait() async throws -> Result {
-        let process = self.process
-        try await runBlocking { _ in process.waitUntilExit() }
-        let status =
-            process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        let status = try await process.wait()
         return Result(status: status, stdout: read(stdoutPath), stderr: read(stderrPath))
     }
 
     /// Sends a signal to the running `berth`.
     func send(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
+        process.send(signal)
     }
 
     /// What it has written to stderr so far.

@@ -35,11 +35,11 @@ struct ELFFileUnitTests {
     }
 
     @Test("build id and interpreter match readelf", .enabled(if: readelfAvailable))
-    func matchesReadelf() throws {
+    func matchesReadelf() async throws {
         let elf = try #require(ELFFile(path: Self.executablePath))
 
-        let notes = try UnitFixture.run("/usr/bin/readelf", ["-n", Self.executablePath])
-        let headers = try UnitFixture.run("/usr/bin/readelf", ["-l", Self.executablePath])
+        let notes = try await UnitFixture.run("/usr/bin/readelf", ["-n", Self.executablePath])
+        let headers = try await UnitFixture.run("/usr/bin/readelf", ["-l", Self.executablePath])
 
         let buildID = try #require(elf.buildID)
         #expect(notes.output.contains("Build ID: \(buildID)\n"))

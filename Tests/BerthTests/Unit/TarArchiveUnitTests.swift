@@ -170,12 +170,12 @@ struct TarArchiveUnitTests {
     }
 
     @Test("GNU tar lists every entry", .enabled(if: tarAvailable))
-    func gnuTarList() throws {
+    func gnuTarList() async throws {
         let directory = try UnitFixture.makeDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let archivePath = try writeSampleArchive(in: directory)
 
-        let listing = try UnitFixture.run("/usr/bin/tar", ["-tvf", archivePath])
+        let listing = try await UnitFixture.run("/usr/bin/tar", ["-tvf", archivePath])
 
         #expect(listing.status == 0)
         let lines = listing.output.split(separator: "\n").map(String.init)
@@ -191,14 +191,14 @@ struct TarArchiveUnitTests {
     }
 
     @Test("GNU tar extracts contents and links", .enabled(if: tarAvailable))
-    func gnuTarExtract() throws {
+    func gnuTarExtract() async throws {
         let directory = try UnitFixture.makeDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let archivePath = try writeSampleArchive(in: directory)
         let extracted = directory.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: extracted, withIntermediateDirectories: true)
 
-        let extraction = try UnitFixture.run("/usr/bin/tar", ["-xf", archivePath, "-C", extracted.path])
+        let extraction = try await UnitFixture.run("/usr/bin/tar", ["-xf", archivePath, "-C", extracted.path])
 
         #expect(extraction.status == 0)
         let script = try String(contentsOf: extracted.appendingPathComponent("app/berth"), encoding: .utf8)

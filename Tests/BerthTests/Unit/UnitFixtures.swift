@@ -1,4 +1,5 @@
 import Berth
+import BerthTestSupport
 import Foundation
 import Synchronization
 
@@ -25,17 +26,15 @@ enum UnitFixture {
     }
 
     /// Runs a program to completion and returns its exit status and standard output.
-    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    static func run(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let directory = try makeDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outputPath = directory.appendingPathComponent("stdout").path
+        let process = try Subprocess.start(
+            program, arguments, environment: ProcessInfo.processInfo.environment, stdoutPath: outputPath,
+            stderrPath: "/dev/null")
+        let status = try await process.wait()
+        return (status, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
     }
 }
 
