@@ -4,13 +4,18 @@ import Foundation
 /// Waits until a service container is ready, faster than Docker's own health schedule.
 ///
 /// Docker runs a health command first after one `--health-interval` (10 s in typical workflows),
-/// and GitHub's runner then polls with a 2 s to 32 s backoff. Berth runs the same command itself
-/// through exec, from about 50 ms after start with a gentle backoff to 200 ms, and calls the service ready
-/// at the first success. It also requires every exposed TCP port to accept a connection from where
-/// Berth runs, because a health command can pass while a server still listens only on its Unix
-/// socket: the PostgreSQL image's initialisation server does exactly that, then restarts. If the
-/// ports still refuse `portGrace` seconds after the health command passed, the service is called
-/// ready anyway with a warning, since an image may expose a port nothing listens on.
+/// and GitHub's runner then polls with a 2 s to 32 s backoff. Berth instead probes from about
+/// 50 ms after start, backing off gently to 200 ms: first every exposed TCP port, from where Berth
+/// runs, and once they all accept, the service's own health command through exec. The service is
+/// ready when that command passes after the ports opened. The order matters: a health command can
+/// pass while a server listens only on its Unix socket (the PostgreSQL image's initialisation
+/// server does, then restarts), and a port can accept while the server behind it still rejects
+/// clients, so neither signal alone is enough. Probing ports first also keeps execs, which cost
+/// the daemon far more than a TCP connect, to one or two per service.
+///
+/// An image may expose a port nothing listens on, so while ports refuse, the health command still
+/// runs about once a second; if it keeps passing for `portGrace` seconds, the service is called
+/// ready with a warning.
 struct ReadinessProbe: Sendable {
     /// The address and port at which Berth reaches one exposed TCP port.
     struct Target: Sendable {
@@ -32,67 +37,96 @@ struct ReadinessProbe: Sendable {
     var firstDelay = 0.05
     var maximumDelay = 0.2
     var portGrace = 10.0
+    /// Seconds between checks that the container still runs.
+    var stateInterval = 0.5
+    /// Seconds between health commands while ports still refuse.
+    var closedPortHealthInterval = 1.0
 
     /// Returns when the service is ready; throws a `BerthError` with the last health output and
     /// log lines when the container exits, restarts, or the deadline passes.
     func wait(deadline: ContinuousClock.Instant) async throws {
         var delay = firstDelay
-        var healthPassedAt: ContinuousClock.Instant?
         var lastHealthOutput = ""
         var openPorts = Set<Int>()
+        var lastStateCheck: ContinuousClock.Instant?
+        var lastClosedPortHealth: ContinuousClock.Instant?
+        var passingWhileClosedSince: ContinuousClock.Instant?
 
         while true {
             try Task.checkCancellation()
-            let state = try await engine.inspectContainer(containerID)
-            if !state.state.running || (state.restartCount ?? 0) > 0 || state.state.restarting == true {
-                throw await failure(reason: stoppedReason(state), healthOutput: lastHealthOutput)
+            if lastStateCheck.map({ ContinuousClock.now - $0 >= .seconds(stateInterval) }) ?? true {
+                try await checkStillRunning(healthOutput: lastHealthOutput)
+                lastStateCheck = .now
             }
 
-            let pending = targets.filter { !openPorts.contains($0.containerPort) }
-            let listening = pending.contains { $0.host == nil } ? await listeningPorts() : []
-            for target in pending {
-                let open: Bool
-                if let host = target.host {
-                    open = await accepts(host: host, port: target.port)
-                } else {
-                    open = listening.contains(target.port)
-                }
-                if open {
-                    openPorts.insert(target.containerPort)
-                }
-            }
+            await probe(&openPorts)
             let portsReady = openPorts.count == targets.count
 
-            if let command = healthCommand, healthPassedAt == nil {
-                let (passed, output) = await runHealthCommand(command, deadline: deadline)
-                lastHealthOutput = output
-                if passed {
-                    healthPassedAt = .now
+            if let command = healthCommand {
+                if portsReady {
+                    let (passed, output) = await runHealthCommand(command, deadline: deadline)
+                    lastHealthOutput = output
+                    if passed {
+                        return
+                    }
+                } else if lastClosedPortHealth.map({ ContinuousClock.now - $0 >= .seconds(closedPortHealthInterval) })
+                    ?? true
+                {
+                    let (passed, output) = await runHealthCommand(command, deadline: deadline)
+                    lastHealthOutput = output
+                    lastClosedPortHealth = .now
+                    passingWhileClosedSince = passed ? (passingWhileClosedSince ?? .now) : nil
+                    if let since = passingWhileClosedSince, ContinuousClock.now - since > .seconds(portGrace) {
+                        reporter.warning(
+                            "service \(service): health check passes but port \(closedPorts(openPorts)) does not accept connections; continuing"
+                        )
+                        return
+                    }
                 }
+            } else if portsReady {
+                return
             }
 
-            let healthReady = healthCommand == nil || healthPassedAt != nil
-            if healthReady && portsReady {
-                return
-            }
-            if let passedAt = healthPassedAt, ContinuousClock.now - passedAt > .seconds(portGrace) {
-                let closed = targets.filter { !openPorts.contains($0.containerPort) }.map { String($0.containerPort) }
-                reporter.warning(
-                    "service \(service): health check passed but port \(closed.joined(separator: ", ")) does not accept connections; continuing"
-                )
-                return
-            }
             if ContinuousClock.now >= deadline {
                 let reason =
-                    healthCommand != nil && healthPassedAt == nil
+                    portsReady
                     ? "health check did not pass in time"
-                    : "port \(targets.filter { !openPorts.contains($0.containerPort) }.map { String($0.containerPort) }.joined(separator: ", ")) did not accept connections in time"
+                    : "port \(closedPorts(openPorts)) did not accept connections in time"
                 throw await failure(reason: reason, healthOutput: lastHealthOutput)
             }
-
             try await Task.sleep(for: .seconds(delay))
             delay = min(delay * 1.2, maximumDelay)
         }
+    }
+
+    /// Throws when the container has exited or restarted.
+    private func checkStillRunning(healthOutput: String) async throws {
+        let state = try await engine.inspectContainer(containerID)
+        if !state.state.running || (state.restartCount ?? 0) > 0 || state.state.restarting == true {
+            throw await failure(reason: stoppedReason(state), healthOutput: healthOutput)
+        }
+    }
+
+    /// Adds the ports that accept now to `openPorts`.
+    private func probe(_ openPorts: inout Set<Int>) async {
+        let pending = targets.filter { !openPorts.contains($0.containerPort) }
+        let listening = pending.contains { $0.host == nil } ? await listeningPorts() : []
+        for target in pending {
+            let open: Bool
+            if let host = target.host {
+                open = await accepts(host: host, port: target.port)
+            } else {
+                open = listening.contains(target.port)
+            }
+            if open {
+                openPorts.insert(target.containerPort)
+            }
+        }
+    }
+
+    private func closedPorts(_ openPorts: Set<Int>) -> String {
+        targets.filter { !openPorts.contains($0.containerPort) }.map { String($0.containerPort) }
+            .joined(separator: ", ")
     }
 
     private func accepts(host: String, port: Int) async -> Bool {
