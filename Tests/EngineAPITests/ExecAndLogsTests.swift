@@ -4,7 +4,7 @@ import Testing
 @testable import EngineAPI
 
 /// Exec over an upgraded (101) connection and container logs, against a stub daemon.
-@Suite("Exec and logs", .timeLimit(.minutes(1)))
+@Suite("Exec and logs", .serialized, .timeLimit(.minutes(3)))
 struct ExecAndLogsTests {
     /// Starts a stub daemon for one exec. Create returns `e1`, start sends `startReply` and inspect reports exit code 3.
     private func execDaemon(apiVersion: String = "1.41", startReply: @escaping @Sendable () -> StubReply) throws
@@ -35,7 +35,7 @@ struct ExecAndLogsTests {
         }
         defer { server.stop() }
 
-        let result = try await EngineClient(stub: server).exec("c1", command: ["sh", "-c", "exit 3"], timeout: 10)
+        let result = try await EngineClient(stub: server).exec("c1", command: ["sh", "-c", "exit 3"], timeout: 60)
 
         #expect(String(decoding: result.stdout, as: UTF8.self) == "out\n")
         #expect(String(decoding: result.stderr, as: UTF8.self) == "err\n")
@@ -50,7 +50,7 @@ struct ExecAndLogsTests {
         }
         defer { server.stop() }
 
-        let result = try await EngineClient(stub: server).exec("c1", command: ["true"], timeout: 10)
+        let result = try await EngineClient(stub: server).exec("c1", command: ["true"], timeout: 60)
 
         #expect(String(decoding: result.stdout, as: UTF8.self) == "out\n")
         #expect(String(decoding: result.stderr, as: UTF8.self) == "err\n")
@@ -66,7 +66,7 @@ struct ExecAndLogsTests {
         }
         defer { server.stop() }
 
-        let result = try await EngineClient(stub: server).exec("c1", command: ["true"], timeout: 10)
+        let result = try await EngineClient(stub: server).exec("c1", command: ["true"], timeout: 60)
 
         #expect(String(decoding: result.stdout, as: UTF8.self) == "hello world\n")
         #expect(String(decoding: result.stderr, as: UTF8.self) == "warn\n")
@@ -79,7 +79,7 @@ struct ExecAndLogsTests {
         defer { server.stop() }
 
         _ = try await EngineClient(stub: server).exec(
-            "c1", command: ["pg_isready", "-U", "x"], user: "postgres", timeout: 10)
+            "c1", command: ["pg_isready", "-U", "x"], user: "postgres", timeout: 60)
         let requests = server.requests
 
         try #require(requests.count == 4)
@@ -101,7 +101,7 @@ struct ExecAndLogsTests {
         defer { server.stop() }
 
         let error = await engineError {
-            try await EngineClient(stub: server).exec("c1", command: ["true"], timeout: 10)
+            try await EngineClient(stub: server).exec("c1", command: ["true"], timeout: 60)
         }
 
         #expect(error?.code == .stream)
@@ -116,7 +116,7 @@ struct ExecAndLogsTests {
         defer { server.stop() }
 
         let error = await engineError {
-            try await EngineClient(stub: server).exec("c1", command: ["true"], timeout: 10)
+            try await EngineClient(stub: server).exec("c1", command: ["true"], timeout: 60)
         }
 
         #expect(error?.code == .malformedResponse)
@@ -128,7 +128,7 @@ struct ExecAndLogsTests {
         defer { server.stop() }
 
         let error = await engineError {
-            try await EngineClient(stub: server).exec("c1", command: ["true"], timeout: 10)
+            try await EngineClient(stub: server).exec("c1", command: ["true"], timeout: 60)
         }
 
         #expect(error?.isConflict == true)
