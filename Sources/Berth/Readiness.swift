@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Docker runs a health command first after one `--health-interval` (10 s in typical workflows),
 /// and GitHub's runner then polls with a 2 s to 32 s backoff. Berth instead probes from about
-/// 50 ms after start, backing off gently to 200 ms: first every exposed TCP port, from where Berth
+/// 50 ms after start, backing off gently to 100 ms: first every exposed TCP port, from where Berth
 /// runs, and once they all accept, the service's own health command through exec. The service is
 /// ready when that command passes after the ports opened. The order matters: a health command can
 /// pass while a server listens only on its Unix socket (the PostgreSQL image's initialisation
@@ -13,9 +13,9 @@ import Foundation
 /// clients, so neither signal alone is enough. Probing ports first also keeps execs, which cost
 /// the daemon far more than a TCP connect, to one or two per service.
 ///
-/// An image may expose a port nothing listens on, so while ports refuse, the health command still
-/// runs about once a second; if it keeps passing for `portGrace` seconds, the service is called
-/// ready with a warning.
+/// An image may expose a port nothing listens on, so once ports have refused for `portGrace`
+/// seconds, the health command also runs every few seconds while they refuse, and its first pass
+/// then calls the service ready with a warning.
 struct ReadinessProbe: Sendable {
     /// The address and port at which Berth reaches one exposed TCP port.
     struct Target: Sendable {
@@ -35,12 +35,12 @@ struct ReadinessProbe: Sendable {
     let healthTimeout: Double
     let targets: [Target]
     var firstDelay = 0.05
-    var maximumDelay = 0.2
+    var maximumDelay = 0.1
     var portGrace = 10.0
     /// Seconds between checks that the container still runs.
-    var stateInterval = 0.5
-    /// Seconds between health commands while ports still refuse.
-    var closedPortHealthInterval = 1.0
+    var stateInterval = 1.0
+    /// Seconds between health commands while ports still refuse after `portGrace`.
+    var closedPortHealthInterval = 2.0
 
     /// Returns when the service is ready; throws a `BerthError` with the last health output and
     /// log lines when the container exits, restarts, or the deadline passes.
@@ -49,8 +49,8 @@ struct ReadinessProbe: Sendable {
         var lastHealthOutput = ""
         var openPorts = Set<Int>()
         var lastStateCheck: ContinuousClock.Instant?
-        var lastClosedPortHealth: ContinuousClock.Instant?
-        var passingWhileClosedSince: ContinuousClock.Instant?
+        let started = ContinuousClock.now
+        var lastClosedPortHealth = started
 
         while true {
             try Task.checkCancellation()
@@ -69,14 +69,13 @@ struct ReadinessProbe: Sendable {
                     if passed {
                         return
                     }
-                } else if lastClosedPortHealth.map({ ContinuousClock.now - $0 >= .seconds(closedPortHealthInterval) })
-                    ?? true
+                } else if ContinuousClock.now - started >= .seconds(portGrace),
+                    ContinuousClock.now - lastClosedPortHealth >= .seconds(closedPortHealthInterval)
                 {
                     let (passed, output) = await runHealthCommand(command, deadline: deadline)
                     lastHealthOutput = output
                     lastClosedPortHealth = .now
-                    passingWhileClosedSince = passed ? (passingWhileClosedSince ?? .now) : nil
-                    if let since = passingWhileClosedSince, ContinuousClock.now - since > .seconds(portGrace) {
+                    if passed {
                         reporter.warning(
                             "service \(service): health check passes but port \(closedPorts(openPorts)) does not accept connections; continuing"
                         )

@@ -69,12 +69,15 @@ public struct SessionManager: Sendable {
         try SessionID.validate(session)
         try checkServiceKeys(request.services)
 
+        // These checks are independent; running them together keeps Berth's own start short.
         async let images = prepareImages(request)
         async let reaperImage = prepareReaperImage(request)
+        async let located = SelfLocator(engine: engine, environment: environment).locate()
+        async let sessionIsFree: Void = checkSessionIsFree(session)
         let apiVersion = try await engine.apiVersion()
-        let selfContainer = try await SelfLocator(engine: engine, environment: environment).locate()
+        let selfContainer = try await located
         let (owner, watch) = try ownership(request, selfContainer: selfContainer)
-        try await checkSessionIsFree(session)
+        try await sessionIsFree
         if !request.attach, let selfContainer {
             reporter.warning(
                 "--no-attach: \(selfContainer.name) stays off the session network, so it reaches services only through ports published on the Docker host"
@@ -170,13 +173,10 @@ public struct SessionManager: Sendable {
         _ request: UpRequest, session: String, network: String, owner: SessionOwner, images: [String: String],
         selfContainer: SelfLocator.Found?, detachedInContainer: Bool, apiVersion: APIVersion
     ) async throws -> SessionInfo {
+        async let joined: Void = join(selfContainer, to: network)
         let ids = try await createAndStart(
             request.services, session: session, network: network, owner: owner, images: images, apiVersion: apiVersion)
-
-        if let selfContainer {
-            reporter.info("joining \(selfContainer.name) to network \(network)")
-            try await engine.connectNetwork(network, container: selfContainer.id)
-        }
+        try await joined
 
         let endpoints = try await describe(
             request.services, ids: ids, network: network, inContainer: selfContainer != nil)
@@ -188,6 +188,15 @@ public struct SessionManager: Sendable {
         return SessionInfo(
             session: session, network: network, owner: owner.label, attachedContainer: selfContainer?.id,
             services: endpoints)
+    }
+
+    /// Joins Berth's own container to the session network, alongside the services' start.
+    ///
+    /// Route: `POST /networks/{id}/connect`.
+    private func join(_ selfContainer: SelfLocator.Found?, to network: String) async throws {
+        guard let selfContainer else { return }
+        reporter.info("joining \(selfContainer.name) to network \(network)")
+        try await engine.connectNetwork(network, container: selfContainer.id)
     }
 
     private func checkServiceKeys(_ services: [ServiceSpec]) throws(BerthError) {
