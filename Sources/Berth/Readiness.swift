@@ -14,8 +14,9 @@ import Foundation
 /// the daemon far more than a TCP connect, to one or two per service.
 ///
 /// An image may expose a port nothing listens on, so once ports have refused for `portGrace`
-/// seconds, the health command also runs every few seconds while they refuse, and its first pass
-/// then calls the service ready with a warning.
+/// seconds, the health command also runs every few seconds while they refuse; if it then keeps
+/// passing for another `portGrace` seconds, the service is called ready with a warning. A single
+/// pass is not enough, because a slow PostgreSQL start spends seconds in its socket-only phase.
 struct ReadinessProbe: Sendable {
     /// The address and port at which Berth reaches one exposed TCP port.
     struct Target: Sendable {
@@ -51,6 +52,7 @@ struct ReadinessProbe: Sendable {
         var lastStateCheck: ContinuousClock.Instant?
         let started = ContinuousClock.now
         var lastClosedPortHealth = started
+        var passingWhileClosedSince: ContinuousClock.Instant?
 
         while true {
             try Task.checkCancellation()
@@ -75,7 +77,8 @@ struct ReadinessProbe: Sendable {
                     let (passed, output) = await runHealthCommand(command, deadline: deadline)
                     lastHealthOutput = output
                     lastClosedPortHealth = .now
-                    if passed {
+                    passingWhileClosedSince = passed ? (passingWhileClosedSince ?? .now) : nil
+                    if let since = passingWhileClosedSince, ContinuousClock.now - since >= .seconds(portGrace) {
                         reporter.warning(
                             "service \(service): health check passes but port \(closedPorts(openPorts)) does not accept connections; continuing"
                         )
