@@ -1,6 +1,6 @@
 import Foundation
 
-/// Who a session belongs to; when the owner is gone, the session is garbage.
+/// The owner of a session; when the owner is gone, the session is garbage.
 ///
 /// A containerized owner is identified by container id. A host process is identified by host
 /// name, pid and its start time in clock ticks since boot, so that a recycled pid is not mistaken

@@ -11,13 +11,13 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidHost
         /// Connecting to the daemon failed.
         case unreachable
-        /// The daemon answered with an error status.
+        /// The daemon responded with an error status.
         case daemon
         /// The daemon reported an error inside a streamed body (pull, build).
         case stream
         /// The response could not be parsed.
         case malformedResponse
-        /// No answer within the time allowed.
+        /// No response within the time allowed.
         case timedOut
         /// The daemon's API version is outside what Berth supports.
         case unsupportedVersion
@@ -45,11 +45,11 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         self.hint = hint
     }
 
-    /// True when the daemon answered 404.
+    /// True when the daemon responded with 404.
     public var isNotFound: Bool { code == .daemon && status == 404 }
-    /// True when the daemon answered 409.
+    /// True when the daemon responded with 409.
     public var isConflict: Bool { code == .daemon && status == 409 }
-    /// True when the daemon answered 304 (already started, already stopped).
+    /// True when the daemon responded with 304 (already started, already stopped).
     public var isNotModified: Bool { code == .daemon && status == 304 }
 
     public var description: String {
@@ -86,7 +86,7 @@ extension EngineError {
         // Whole seconds print without a fraction; shorter timeouts must not read as "within 0 s".
         let duration = seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
         return EngineError(
-            code: .timedOut, message: "the Docker daemon did not answer \(request) within \(duration) s",
+            code: .timedOut, message: "the Docker daemon did not respond to \(request) within \(duration) s",
             request: request, hint: "Check that the daemon is healthy (docker info).")
     }
 }

@@ -21,7 +21,7 @@ struct TransportFailureTests {
         let error = engineError { try EngineTransport(stub: server).get("/containers/json", timeout: 0.5) }
 
         #expect(error?.code == .timedOut)
-        #expect(error?.message == "the Docker daemon did not answer GET /containers/json within 0.5 s")
+        #expect(error?.message == "the Docker daemon did not respond to GET /containers/json within 0.5 s")
         #expect(error?.request == "GET /containers/json")
         #expect(Date().timeIntervalSince(started) < 5)
     }
