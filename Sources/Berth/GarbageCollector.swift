@@ -23,7 +23,7 @@ public struct GarbageCollector: Sendable {
     let procRoot: String
     /// Resources younger than this many seconds are left alone.
     public var olderThan: Double = 0
-    /// Job networks younger than this are never stale, whatever `olderThan` says.
+    /// Job networks younger than this are never stale, whatever `olderThan` is.
     public var jobNetworkGrace: Double = 60
     /// Reaper images younger than this are kept, so that a Berth that has just checked for its
     /// image does not find it removed before it creates its reaper.
@@ -130,7 +130,7 @@ public struct GarbageCollector: Sendable {
         return sessions
     }
 
-    /// Why the owner counts as gone, or nil when it is alive or cannot be checked from here.
+    /// Returns why the owner counts as gone, or nil when it is alive or cannot be checked from here.
     func ownerGoneReason(_ label: String?) async -> String? {
         guard let label, let owner = SessionOwner(label: label) else {
             return nil

@@ -20,8 +20,8 @@ import Foundation
 struct ReadinessProbe: Sendable {
     /// The address and port at which Berth reaches one exposed TCP port.
     struct Target: Sendable {
-        /// The address to connect to; nil when Berth cannot route to the container, so the
-        /// port is checked for a listening socket from inside the container instead.
+        /// The address to connect to. It is nil when Berth cannot route to the container, and
+        /// then the port is checked for a listening socket from inside the container instead.
         var host: String?
         var port: Int
         var containerPort: Int
@@ -43,8 +43,8 @@ struct ReadinessProbe: Sendable {
     /// Seconds between health commands while ports still refuse after `portGrace`.
     var closedPortHealthInterval = 2.0
 
-    /// Returns when the service is ready; throws a `BerthError` with the last health output and
-    /// log lines when the container exits, restarts, or the deadline passes.
+    /// Waits until the service is ready. Throws a `BerthError` with the last health output and log
+    /// lines when the container exits, restarts, or the deadline passes.
     func wait(deadline: ContinuousClock.Instant) async throws {
         var delay = firstDelay
         var lastHealthOutput = ""
@@ -135,7 +135,7 @@ struct ReadinessProbe: Sendable {
         (try? await runBlocking { _ in TCPProbe.accepts(host: host, port: port, timeout: 1) }) ?? false
     }
 
-    /// The TCP ports with a listening socket inside the container, read from its
+    /// Returns the TCP ports with a listening socket inside the container, read from its
     /// `/proc/net/tcp` and `/proc/net/tcp6` through exec; empty when that fails.
     private func listeningPorts() async -> Set<Int> {
         let command = ["cat", "/proc/net/tcp", "/proc/net/tcp6"]
@@ -204,7 +204,7 @@ struct ReadinessProbe: Sendable {
             .map { "  " + $0 }.joined(separator: "\n")
     }
 
-    /// The exec form of an Engine API health test, or nil when there is none.
+    /// Converts an Engine API health test to the command exec runs, or nil when there is none.
     static func command(fromHealthTest test: [String]?) -> [String]? {
         guard let test, let kind = test.first else { return nil }
         switch kind {

@@ -38,7 +38,7 @@ public enum SessionOwner: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The owner for a host process, or nil when it does not exist.
+    /// Returns the owner for a host process, or nil when it does not exist.
     public static func hostProcess(_ pid: Int32, procRoot: String = "/proc") -> SessionOwner? {
         guard let ticks = ProcessTable.startTicks(of: pid, procRoot: procRoot) else { return nil }
         return .process(host: ProcessTable.hostIdentity(procRoot: procRoot), pid: pid, startTicks: ticks)
@@ -47,7 +47,7 @@ public enum SessionOwner: Sendable, Equatable, CustomStringConvertible {
 
 /// Reads process facts from `/proc`.
 public enum ProcessTable {
-    /// The start time of a process in clock ticks since boot (field 22 of `/proc/<pid>/stat`).
+    /// Returns the start time of a process in clock ticks since boot (field 22 of `/proc/<pid>/stat`).
     public static func startTicks(of pid: Int32, procRoot: String = "/proc") -> UInt64? {
         guard let stat = ProcFile.read("\(procRoot)/\(pid)/stat"),
             let closing = stat.lastIndex(of: ")")
@@ -58,7 +58,7 @@ public enum ProcessTable {
         return UInt64(fields[19])
     }
 
-    /// The parent pid of a process.
+    /// Returns the parent pid of a process.
     public static func parent(of pid: Int32, procRoot: String = "/proc") -> Int32? {
         guard let stat = ProcFile.read("\(procRoot)/\(pid)/stat"),
             let closing = stat.lastIndex(of: ")")
@@ -67,13 +67,13 @@ public enum ProcessTable {
         return fields.count > 1 ? Int32(fields[1]) : nil
     }
 
-    /// The command name of a process (`/proc/<pid>/comm`).
+    /// Returns the command name of a process (`/proc/<pid>/comm`).
     public static func name(of pid: Int32, procRoot: String = "/proc") -> String? {
         ProcFile.read("\(procRoot)/\(pid)/comm")?
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// The nearest ancestor named `name`, e.g. GitHub's `Runner.Worker`, which lives as long as the job.
+    /// Finds the nearest ancestor named `name`, e.g. GitHub's `Runner.Worker`, which lives as long as the job.
     ///
     /// The kernel keeps only the first 15 bytes of a name in `comm`, so that much is compared.
     public static func ancestor(named name: String, from pid: Int32, procRoot: String = "/proc") -> Int32? {
@@ -90,7 +90,7 @@ public enum ProcessTable {
         return nil
     }
 
-    /// A name for this machine that survives container restarts: the boot id when readable.
+    /// Returns a name for this machine that survives container restarts: the boot id when readable.
     public static func hostIdentity(procRoot: String = "/proc") -> String {
         if let bootID = ProcFile.read("\(procRoot)/sys/kernel/random/boot_id") {
             return String(bootID.trimmingCharacters(in: .whitespacesAndNewlines).prefix(8))

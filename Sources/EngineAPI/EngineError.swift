@@ -3,7 +3,7 @@ import Foundation
 /// A failure talking to the Docker daemon.
 ///
 /// Errors from the daemon keep its HTTP status and its own message, so callers can branch on
-/// `status` (404, 409, …) and users see the daemon's words. `hint` says what to do next.
+/// `status` (404, 409, …) and users see the daemon's words. `hint` tells the user what to do next.
 public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The broad kind of failure.
     public enum Code: Sendable, Equatable {

@@ -48,8 +48,8 @@ public struct ReaperHandle: Sendable {
 /// Starts the small container that removes a session when its owner dies.
 ///
 /// The reaper runs `berth reap` from an image built out of this very binary, with the daemon's
-/// socket bind-mounted from the host path and no network, so it never holds the session network
-/// open. It is labelled with the session, so `down` removes it with everything else.
+/// socket bind-mounted from the host path and no network, so it never keeps the session network
+/// in use. It is labelled with the session, so `down` removes it with everything else.
 public struct ReaperLauncher: Sendable {
     let engine: EngineClient
     let reporter: Reporter

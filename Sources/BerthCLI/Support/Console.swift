@@ -49,7 +49,7 @@ struct Console: Sendable {
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + paint("berth: ", code: "36") + shown).utf8))
     }
 
-    /// Prints a failure the way the exit contract says: `Error: …` then the fix. Under GitHub
+    /// Prints a failure as the exit contract requires: `Error: …` then the fix. Under GitHub
     /// Actions an `::error` annotation comes first, pointing at the workflow line when known.
     func error(_ text: String, file: String? = nil, line: Int? = nil, column: Int? = nil) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -68,7 +68,7 @@ struct Console: Sendable {
         }
     }
 
-    /// A reporter that writes through this console.
+    /// Returns a reporter that writes through this console.
     func reporter(level: Reporter.Level) -> Reporter {
         let console = self
         let sink: @Sendable (Reporter.Level, String) -> Void = { messageLevel, text in

@@ -9,7 +9,7 @@ import Synchronization
 
 /// A blocking stream socket to the daemon, Unix or TCP.
 ///
-/// Concurrency model: one connection serves one request at a time, owned by whoever checked it out
+/// Concurrency model: one connection serves one request at a time, owned by the request that checked it out
 /// of the pool. Only `shutdown()` may be called from another thread, to abort a blocked read when a
 /// task is cancelled; the descriptor itself is closed once, under `state`.
 final class SocketConnection: Sendable {
@@ -140,7 +140,7 @@ final class SocketConnection: Sendable {
         }
         if count < 0 {
             if errno == EAGAIN || errno == EWOULDBLOCK {
-                throw EngineError(code: .timedOut, message: "the Docker daemon stopped answering")
+                throw EngineError(code: .timedOut, message: "the Docker daemon stopped responding")
             }
             throw EngineError.unreachable(host, reason: "read failed: \(Self.errnoText())")
         }
