@@ -1,5 +1,6 @@
 import EngineAPI
 import Foundation
+import SystemShims
 
 #if canImport(Glibc)
     import Glibc
@@ -37,6 +38,9 @@ public struct Subprocess: Sendable {
         if let stderrPath {
             posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         }
+        // Other tests in this process own sockets and pipes. A child that inherited one would keep it
+        // open after its test closed it, so the peer would wait for an end of stream that never comes.
+        berth_spawn_actions_close_from(&actions, 3)
 
         var pid = pid_t()
         let status = posix_spawnp(&pid, executable, &actions, nil, argv, envp)

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SystemShims
 
 @testable import EngineAPI
 
@@ -350,7 +351,7 @@ final class StubServer: @unchecked Sendable {
 
     private func acceptLoop(handler: @escaping @Sendable (StubConnection, StubServer) -> Void) {
         while true {
-            let fd = retryingOnInterrupt { accept(listener, nil, nil) }
+            let fd = retryingOnInterrupt { berth_accept_close_on_exec(listener) }
             let connection: StubConnection? = condition.withLock {
                 guard fd >= 0, !stopping else { return nil }
                 let connection = StubConnection(descriptor: fd, index: acceptedConnections.count)
