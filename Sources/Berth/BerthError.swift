@@ -11,6 +11,8 @@ public struct BerthError: Error, Sendable, CustomStringConvertible {
     public var hint: String?
     /// Supporting output, printed after the message.
     public var details: String?
+    /// True when the session id is taken by another session, whose resources must be left alone.
+    public internal(set) var isSessionConflict = false
 
     /// Creates an error.
     public init(_ message: String, hint: String? = nil, details: String? = nil) {

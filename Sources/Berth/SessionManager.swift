@@ -57,13 +57,11 @@ public struct SessionManager: Sendable {
 
     /// Starts a session and waits until every service is ready.
     ///
-    /// The session network is created first and acts as the session's lock: a session id that
-    /// is taken fails there, before anything else exists, so the other session is left alone.
-    /// Whatever fails after that, everything this call created is removed before the error is
-    /// thrown, and the same happens when the task is cancelled. The reaper starts alongside the
-    /// services rather than before them, because waiting for it would add its start to every
-    /// session's time to ready; the moment in between is covered by `berth gc`, since every
-    /// resource carries the owner label from its creation.
+    /// The reaper starts before the first resource of the session exists, so there is no moment in
+    /// which Berth could die with resources that nothing watches. Its container name, and then the
+    /// session network's, act as the session's lock: a session id that is taken fails there and the
+    /// other session is left alone. Whatever fails after that, everything this call created is
+    /// removed before the error is thrown, and the same happens when the task is cancelled.
     public func up(_ request: UpRequest) async throws -> StartedSession {
         let session = request.sessionID ?? SessionID.generate()
         try SessionID.validate(session)
@@ -83,24 +81,26 @@ public struct SessionManager: Sendable {
                 "--no-attach: \(selfContainer.name) stays off the session network, so it reaches services only through ports published on the Docker host"
             )
         }
-        let network = SessionID.networkName(session)
-        // The reaper image is ready before the first resource exists, so that a first use, which
-        // builds it, does not leave the services unwatched for the seconds a build takes.
-        let reaperImageTag = try await reaperImage
-        try await createSessionNetwork(network, session: session, owner: owner, allocator: request.subnets)
 
-        let reaperTask = Task {
-            try await startReaper(
-                image: reaperImageTag, session: session, owner: owner, watch: watch, selfContainer: selfContainer)
-        }
+        // A missing image fails here, before anything exists that would need removing.
+        let resolvedImages = try await images
+
+        let reaper = try await startReaper(
+            image: try await reaperImage, session: session, owner: owner, watch: watch, selfContainer: selfContainer)
+        let network = SessionID.networkName(session)
         do {
+            try await createSessionNetwork(network, session: session, owner: owner, allocator: request.subnets)
             let info = try await startServices(
-                request, session: session, network: network, owner: owner, images: try await images,
+                request, session: session, network: network, owner: owner, images: resolvedImages,
                 selfContainer: request.attach ? selfContainer : nil,
                 detachedInContainer: !request.attach && selfContainer != nil, apiVersion: apiVersion)
-            return StartedSession(info: info, reaper: try await reaperTask.value)
+            try await reaper?.confirmStarted()
+            return StartedSession(info: info, reaper: reaper)
+        } catch let error as BerthError where error.isSessionConflict {
+            // The network belongs to another session of the same id, so only the reaper is ours.
+            _ = try? await withoutCancellation { try await removeReaper(reaper) }
+            throw error
         } catch {
-            let reaper = (try? await reaperTask.value) ?? nil
             reporter.info("removing session \(session) after the failure")
             _ = try? await withoutCancellation { try await down(session: session) }
             reaper?.release()
@@ -121,9 +121,11 @@ public struct SessionManager: Sendable {
     }
 
     static func sessionExists(_ session: String) -> BerthError {
-        BerthError(
+        var error = BerthError(
             "session '\(session)' already exists",
             hint: "Pick another --session, or remove it first with berth down --session \(session).")
+        error.isSessionConflict = true
+        return error
     }
 
     /// The reaper image's tag, built on first use; nil when the session gets no reaper.
@@ -140,8 +142,22 @@ public struct SessionManager: Sendable {
         guard let image else {
             return nil
         }
-        return try await ReaperLauncher(engine: engine, reporter: reporter)
-            .start(session: session, owner: owner, watch: watch, selfContainer: selfContainer, image: image)
+        do {
+            return try await ReaperLauncher(engine: engine, reporter: reporter)
+                .start(session: session, owner: owner, watch: watch, selfContainer: selfContainer, image: image)
+        } catch let error as EngineError where error.isConflict {
+            throw Self.sessionExists(session)
+        }
+    }
+
+    /// Removes a reaper before it acts, then lets go of its connection.
+    ///
+    /// Route: `DELETE /containers/{id}?force=true`. The forced removal kills the reaper, so closing
+    /// its stdin afterwards cannot make it remove the session.
+    private func removeReaper(_ reaper: ReaperHandle?) async throws {
+        guard let reaper else { return }
+        try await engine.removeContainer(reaper.containerID, force: true, removeVolumes: true)
+        reaper.release()
     }
 
     /// Returns the session's owner and what its reaper watches.

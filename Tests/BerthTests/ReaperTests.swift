@@ -39,6 +39,39 @@ struct ReaperTests {
         #expect(try await Leftovers.waitUntilGone(session: session, seconds: Self.allowance))
     }
 
+    /// The first resources of a session exist before its services run, so a kill then must leave
+    /// nothing behind either.
+    enum EarlyMoment: String, CaseIterable, Sendable {
+        case networkExists = "the session network exists"
+        case serviceCreated = "a service container exists"
+    }
+
+    @Test("kill -9 of berth run during start", .timeLimit(.minutes(3)), arguments: EarlyMoment.allCases)
+    func killedDuringStart(moment: EarlyMoment) async throws {
+        let session = TestEnvironment.uniqueName("early")
+        defer { Task { await Leftovers.remove(session: session) } }
+        let filters = ["label": ["berth.session=\(session)"]]
+        let berth = try BerthProcess.start([
+            "run", "--workflow", TestEnvironment.workflow00, "--session", session,
+            "--image-map", TestEnvironment.postgresImageMap, "--", "sleep", "600",
+        ])
+
+        let reached = try await poll(seconds: 60, every: .milliseconds(2)) {
+            switch moment {
+            case .networkExists:
+                return try await !TestEnvironment.engine().listNetworks(filters: filters).isEmpty
+            case .serviceCreated:
+                let containers = try await TestEnvironment.engine().listContainers(all: true, filters: filters)
+                return containers.contains { $0.labels?["berth.role"] == "service" }
+            }
+        }
+        berth.send(SIGKILL)
+        _ = try await berth.wait()
+
+        #expect(reached, "berth never reached the moment: \(berth.stderrSoFar)")
+        #expect(try await Leftovers.waitUntilGone(session: session, seconds: Self.allowance))
+    }
+
     @Test("docker kill of a runner container running berth run", .timeLimit(.minutes(3)))
     func killedRunner() async throws {
         let session = TestEnvironment.uniqueName("rkill")

@@ -10,6 +10,9 @@ public struct ReapLoop: Sendable {
     let watch: ReaperWatch
     /// Seconds between checks of a watched container or process.
     var pollInterval = 1.0
+    /// Seconds of further passes after the first removal, for resources whose creation was still in
+    /// flight when the owner died.
+    var settleTime = 5.0
 
     /// Creates a loop.
     public init(engine: EngineClient, reporter: Reporter, session: String, watch: ReaperWatch) {
@@ -21,11 +24,25 @@ public struct ReapLoop: Sendable {
 
     /// Waits for the owner to die, then removes the session (except reaper containers, so this
     /// one can finish; `AutoRemove` removes it when it exits).
+    ///
+    /// A create request that the owner sent just before dying can still complete in the daemon
+    /// after the first pass, so passes repeat every `pollInterval` until `settleTime` has gone by.
     public func run() async throws -> DownReport {
         try await waitForOwnerDeath()
         reporter.info("owner of session \(session) is gone; removing the session")
         let manager = SessionManager(engine: engine, reporter: reporter, environment: [:])
-        return try await manager.down(session: session, keepingReapers: true)
+        var report = try await manager.down(session: session, keepingReapers: true)
+
+        let deadline = ContinuousClock.now + .seconds(settleTime)
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: .seconds(pollInterval))
+            let late = try await manager.down(session: session, keepingReapers: true)
+            report.containers += late.containers
+            report.networks += late.networks
+            report.volumes += late.volumes
+            report.detached += late.detached
+        }
+        return report
     }
 
     private func waitForOwnerDeath() async throws {

@@ -33,11 +33,17 @@ public enum ReaperWatch: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A running reaper; `release()` lets go of the owner connection at a clean end.
+/// A reaper whose start was sent; `release()` lets go of the owner connection at a clean end.
 public struct ReaperHandle: Sendable {
     /// The reaper's container id.
     public var containerID: String
     let connection: HeldStream?
+    let start: Task<Void, any Error>?
+
+    /// Waits for the daemon's reply to the reaper's start, and throws when the start failed.
+    public func confirmStarted() async throws {
+        try await start?.value
+    }
 
     /// Closes the owner connection; call only after the session was removed.
     public func release() {
@@ -63,8 +69,10 @@ public struct ReaperLauncher: Sendable {
     /// Starts a reaper for `session`, watching `watch`.
     ///
     /// Routes: `POST /containers/create`, `POST /containers/{id}/attach` (for `.connection`),
-    /// `POST /containers/{id}/start`. The attach comes before the start so that no moment exists
-    /// in which the owner could die unnoticed.
+    /// `POST /containers/{id}/start`, and `DELETE /containers/{id}` when the attach fails. The
+    /// attach comes before the start so that no moment exists in which the owner could die
+    /// unnoticed. This returns once the start is sent. Waiting for the daemon's reply (about 200 ms
+    /// on Docker 20.10) would delay every session, so `confirmStarted()` waits for it later.
     public func start(
         session: String, owner: SessionOwner, watch: ReaperWatch, selfContainer: SelfLocator.Found?,
         image knownImage: String? = nil
@@ -97,10 +105,15 @@ public struct ReaperLauncher: Sendable {
         }
 
         let id = try await engine.createContainer(name: "berth-\(session)-reaper", request)
-        let connection = watch == .connection ? try await engine.attachStdin(id) : nil
-        try await engine.startContainer(id)
-        reporter.debug("reaper \(id.prefix(12)) watches \(watch)")
-        return ReaperHandle(containerID: id, connection: connection)
+        do {
+            let connection = watch == .connection ? try await engine.attachStdin(id) : nil
+            let start = await engine.sendStartContainer(id)
+            reporter.debug("reaper \(id.prefix(12)) starts and watches \(watch)")
+            return ReaperHandle(containerID: id, connection: connection, start: start)
+        } catch {
+            _ = try? await withoutCancellation { try await engine.removeContainer(id, force: true) }
+            throw error
+        }
     }
 
     /// The daemon socket's path on the Docker host, which is what a bind mount needs.

@@ -104,7 +104,7 @@ public final class EngineClient: Sendable {
     /// Sends a request and returns the body, turning error statuses into `EngineError`.
     func call(
         _ method: String, _ path: String, query: [URLQueryItem] = [], body: [UInt8]? = nil,
-        headers: [(String, String)] = [], timeout: Double? = nil
+        headers: [(String, String)] = [], timeout: Double? = nil, onSent: (@Sendable () -> Void)? = nil
     ) async throws -> [UInt8] {
         var allHeaders = headers
         if body != nil, !headers.contains(where: { $0.0 == "Content-Type" }) {
@@ -115,7 +115,7 @@ public final class EngineClient: Sendable {
         let transport = self.transport
         let wait = timeout ?? requestTimeout
         let (head, responseBody) = try await runBlocking { token in
-            try transport.send(request, timeout: wait, cancel: token)
+            try transport.send(request, timeout: wait, cancel: token, onSent: onSent)
         }
         try Self.checkStatus(head, body: responseBody, request: request.summary)
         return responseBody

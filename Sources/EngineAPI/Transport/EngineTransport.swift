@@ -28,11 +28,12 @@ public final class EngineTransport: Sendable {
 
     /// Sends a request and reads the whole response body.
     ///
-    /// `timeout` bounds each read while waiting for the daemon; 0 waits forever.
-    public func send(_ request: HTTPRequest, timeout: Double = 120, cancel: CancelToken? = nil) throws(EngineError)
-        -> (head: HTTPResponseHead, body: [UInt8])
-    {
-        let (connection, reader, head) = try open(request, timeout: timeout, cancel: cancel)
+    /// `timeout` bounds each read while waiting for the daemon; 0 waits forever. `onSent` runs once
+    /// the request is written, before the response is read.
+    public func send(
+        _ request: HTTPRequest, timeout: Double = 120, cancel: CancelToken? = nil, onSent: (() -> Void)? = nil
+    ) throws(EngineError) -> (head: HTTPResponseHead, body: [UInt8]) {
+        let (connection, reader, head) = try open(request, timeout: timeout, cancel: cancel, onSent: onSent)
         let body: [UInt8]
         do {
             body = try reader.readBody(head: head)
@@ -81,9 +82,9 @@ public final class EngineTransport: Sendable {
         connections.forEach { $0.close() }
     }
 
-    private func open(_ request: HTTPRequest, timeout: Double, cancel: CancelToken?) throws(EngineError)
-        -> (SocketConnection, HTTPReader, HTTPResponseHead)
-    {
+    private func open(
+        _ request: HTTPRequest, timeout: Double, cancel: CancelToken?, onSent: (() -> Void)? = nil
+    ) throws(EngineError) -> (SocketConnection, HTTPReader, HTTPResponseHead) {
         if cancel?.isCancelled == true {
             throw EngineError(code: .cancelled, message: "\(request.summary) was cancelled", request: request.summary)
         }
@@ -106,6 +107,7 @@ public final class EngineTransport: Sendable {
             let reader = HTTPReader(connection: connection, requestSummary: request.summary)
             do {
                 try connection.write(request.serialized(hostHeader: hostHeader))
+                onSent?()
                 let head = try reader.readHead()
                 return (connection, reader, head)
             } catch {

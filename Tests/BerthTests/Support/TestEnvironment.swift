@@ -90,14 +90,16 @@ enum Leftovers {
     }
 }
 
-/// Checks `condition` every 100 ms until it holds or `seconds` pass; true when it held.
-func poll(seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+/// Checks `condition` every `interval` (100 ms by default) until it holds or `seconds` pass; true when it held.
+func poll(
+    seconds: Double, every interval: Duration = .milliseconds(100), _ condition: () async throws -> Bool
+) async throws -> Bool {
     let deadline = ContinuousClock.now + .seconds(seconds)
     while ContinuousClock.now < deadline {
         if try await condition() {
             return true
         }
-        try await Task.sleep(for: .milliseconds(100))
+        try await Task.sleep(for: interval)
     }
     return try await condition()
 }
