@@ -54,10 +54,14 @@ public struct GarbageCollector: Sendable {
         let current = try? ReaperImage.currentTag()
         let inUse = Set(try await engine.listContainers(all: true).compactMap(\.image))
         var removals: [Removal] = []
-        for image in try await engine.listImages(filters: ["reference": [ReaperImage.repository]]) {
+        // The daemon lists images in no fixed order; sorting keeps the report the same from run to run.
+        let images = try await engine.listImages(filters: ["reference": [ReaperImage.repository]])
+            .sorted { ($0.created ?? 0, $0.id) < ($1.created ?? 0, $1.id) }
+        for image in images {
             let created = image.created.map { Date(timeIntervalSince1970: Double($0)) } ?? .distantPast
             guard Date().timeIntervalSince(created) >= max(olderThan, reaperImageGrace) else { continue }
-            for tag in image.repoTags ?? [] where tag != current && !inUse.contains(tag) && !inUse.contains(image.id) {
+            for tag in (image.repoTags ?? []).sorted()
+            where tag != current && !inUse.contains(tag) && !inUse.contains(image.id) {
                 removals.append(Removal(kind: "image", name: tag, reason: "reaper image of another Berth build"))
                 if !dryRun {
                     do {

@@ -34,7 +34,7 @@ public struct JobNetworkAttacher: Sendable {
     /// escort that leaves the network again when the job's teardown begins, so no detach step
     /// is needed (unless `escort` is false).
     public func attach(network explicit: String?, escort: Bool = true) async throws -> Attachment {
-        let me = try await requireContainer()
+        let me = try await requireContainer(toAttach: true)
         let network = try await findNetwork(explicit)
         let alreadyAttached = me.networks.contains(network.name)
         if !alreadyAttached {
@@ -56,7 +56,7 @@ public struct JobNetworkAttacher: Sendable {
 
     /// Leaves `explicit`, or every `github_network_*` network Berth's container is on.
     public func detach(network explicit: String?) async throws -> [String] {
-        let me = try await requireContainer()
+        let me = try await requireContainer(toAttach: false)
         let targets = explicit.map { [$0] } ?? me.networks.filter { $0.hasPrefix("github_network_") }
         let launcher = ReaperLauncher(engine: engine, reporter: reporter)
         for network in targets {
@@ -67,11 +67,11 @@ public struct JobNetworkAttacher: Sendable {
         return targets
     }
 
-    private func requireContainer() async throws -> SelfLocator.Found {
+    private func requireContainer(toAttach: Bool) async throws -> SelfLocator.Found {
         guard let me = try await SelfLocator(engine: engine, procRoot: procRoot, environment: environment).locate()
         else {
             throw BerthError(
-                "Berth is not running inside a container, so there is nothing to attach",
+                "Berth is not running inside a container, so there is nothing to \(toAttach ? "attach" : "detach")",
                 hint:
                     "On a host, reach services through their published ports; inside a container that Berth cannot identify, set BERTH_CONTAINER_ID."
             )

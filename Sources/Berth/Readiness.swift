@@ -94,7 +94,9 @@ struct ReadinessProbe: Sendable {
                     portsReady
                     ? "health check did not pass in time"
                     : "port \(closedPorts(openPorts)) did not accept connections in time"
-                throw await failure(reason: reason, healthOutput: lastHealthOutput)
+                throw await failure(
+                    reason: reason, healthOutput: lastHealthOutput,
+                    hint: "Check the service's image, env and options; raise --wait-timeout if it is just slow.")
             }
             try await Task.sleep(for: .seconds(delay))
             delay = min(delay * 1.2, maximumDelay)
@@ -105,7 +107,9 @@ struct ReadinessProbe: Sendable {
     private func checkStillRunning(healthOutput: String) async throws {
         let state = try await engine.inspectContainer(containerID)
         if !state.state.running || (state.restartCount ?? 0) > 0 || state.state.restarting == true {
-            throw await failure(reason: stoppedReason(state), healthOutput: healthOutput)
+            throw await failure(
+                reason: stoppedReason(state), healthOutput: healthOutput,
+                hint: "Check the service's image, env and options.")
         }
     }
 
@@ -184,7 +188,7 @@ struct ReadinessProbe: Sendable {
         return reason
     }
 
-    private func failure(reason: String, healthOutput: String) async -> BerthError {
+    private func failure(reason: String, healthOutput: String, hint: String) async -> BerthError {
         let logs = (try? await engine.containerLogs(containerID, tail: 20)) ?? ""
         var details: [String] = []
         if !healthOutput.isEmpty {
@@ -195,7 +199,7 @@ struct ReadinessProbe: Sendable {
         }
         return BerthError(
             "service \(service) is not ready: \(reason)",
-            hint: "Check the service's image, env and options; raise --wait-timeout if it is just slow.",
+            hint: hint,
             details: details.isEmpty ? nil : details.joined(separator: "\n"))
     }
 

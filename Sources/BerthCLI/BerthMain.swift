@@ -100,6 +100,15 @@ public enum BerthMain {
             }
             format = chosen
         }
+        // A malformed --host is the user's typing, unlike a malformed DOCKER_HOST, which surfaces
+        // when a command first needs the daemon.
+        if let host = parsed.value("--host") {
+            do {
+                _ = try DockerHost.resolve(explicit: host, environment: environment)
+            } catch {
+                throw UsageError(error.message, hint: error.hint, command: command)
+            }
+        }
         return CommandContext(
             hostAddress: parsed.value("--host"), format: format, logLevel: level, environment: environment,
             console: console)
@@ -116,13 +125,19 @@ public enum BerthMain {
         return 64
     }
 
+    /// Writes a workflow error's hint, kept as a lowercase fragment, as a sentence like other hints.
+    static func sentence(_ hint: String) -> String {
+        let capitalized = hint.prefix(1).uppercased() + hint.dropFirst()
+        return capitalized.last.map { ".!?".contains($0) } == true ? capitalized : capitalized + "."
+    }
+
     /// One message for any error, with its hint on the next line.
     static func describe(_ error: any Error) -> String {
         switch error {
         case let error as BerthError: return error.description
         case let error as EngineError: return error.description
         case let error as WorkflowError:
-            return error.description + (error.hint.map { "\n" + $0 } ?? "")
+            return error.description + (error.hint.map { "\n" + sentence($0) } ?? "")
         case is CancellationError: return "interrupted"
         default: return "\(error)"
         }

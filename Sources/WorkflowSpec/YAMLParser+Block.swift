@@ -132,12 +132,26 @@ extension YAMLParser {
             let nextIndent = column(of: pos)
             if nextIndent < indent { break }
             if nextIndent > indent {
-                throw error(
-                    "this line is indented more than the mapping keys above it", at: pos,
-                    hint: "align the key with the key at column \(indent + 1), or give the key above a value")
+                throw misindentedLine(after: key, value: value, keyIndent: indent)
             }
         }
         return YAMLNode(.mapping(pairs), at: mappingLocation)
+    }
+
+    /// Describes a line indented more than the mapping's keys that is not part of the value above:
+    /// either that value is complete, or the line sits between the columns of two levels.
+    private func misindentedLine(after key: YAMLNode, value: YAMLNode, keyIndent: Int) -> WorkflowError {
+        let name = key.keyText.map { "'\($0)'" } ?? "the key above"
+        switch value.kind {
+        case .mapping, .sequence:
+            return error(
+                "this line is indented less than the entries under \(name) but more than \(name) itself", at: pos,
+                hint: "indent it like the entries under \(name), or like \(name) at column \(keyIndent + 1)")
+        case .scalar:
+            return error(
+                "this line is indented more than \(name), whose value ends on the line above", at: pos,
+                hint: "align it with \(name) at column \(keyIndent + 1), or give \(name) a block value")
+        }
     }
 
     /// Parses `- item` lines at column `indent` until a line is indented less or is not an item.

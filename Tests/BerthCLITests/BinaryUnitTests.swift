@@ -150,6 +150,21 @@ struct BinaryUnitTests {
         #expect(result.stdout.isEmpty)
     }
 
+    @Test(
+        "invalid option values exit 64",
+        arguments: [
+            (["--host", "foo", "version"], "invalid Docker host 'foo'"),
+            (["up", "--dry-run", "--service", "db=postgres", "--session", "bad id!"], "invalid session id 'bad id!'"),
+            (["down", "--session", "Bad"], "invalid session id 'Bad'"),
+        ])
+    func invalidOptionValue(arguments: [String], message: String) async throws {
+        let result = try await BerthBinary.run(arguments)
+
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
+        #expect(result.stdout.isEmpty, "stdout: \(result.stdout)")
+    }
+
     @Test("under GitHub Actions a workflow error is annotated at its line")
     func workflowErrorAnnotation() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("berth-\(UUID().uuidString).yml").path

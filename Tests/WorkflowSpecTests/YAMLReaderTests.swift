@@ -109,10 +109,14 @@ struct YAMLReaderTests {
         YAMLErrorCase(
             name: "tab after spaces", yaml: "a:\n  b: 1\n  \tc: 2", line: 3, column: 3, message: "tab character"),
         YAMLErrorCase(
-            name: "key indented too far", yaml: "a:\n    b: 1\n  c: 2", line: 3, column: 3, message: "indented more"),
+            name: "key between indentation levels", yaml: "a:\n    b: 1\n  c: 2", line: 3, column: 3,
+            message: "indented less than the entries under 'a' but more than 'a' itself"),
         YAMLErrorCase(
             name: "item between indentation levels", yaml: "a:\n  - 1\n - 2", line: 3, column: 2,
-            message: "indented more"),
+            message: "indented less than the entries under 'a'"),
+        YAMLErrorCase(
+            name: "key indented under a scalar", yaml: "a: \"x\"\n  b: 2", line: 2, column: 3,
+            message: "indented more than 'a', whose value ends on the line above"),
         YAMLErrorCase(
             name: "unterminated double quote", yaml: "a: \"abc\nb: 1", line: 1, column: 4,
             message: "unterminated double-quoted string"),

@@ -80,16 +80,19 @@ public struct ReaperImage: Sendable {
             executable: executable, interpreter: ELFFile(path: executable)?.interpreter, libraries: libraries)
     }
 
+    /// Hashes what ends up in the image: each library by content and path, and the executable by
+    /// content only, because it goes to the same path in the image wherever it ran from.
     static func fingerprint(_ files: RuntimeFiles) -> String {
         var text = "berth \(BerthVersion.current)\n"
-        for path in [files.executable] + files.libraries {
+        let named = [("executable", files.executable)] + files.libraries.map { ($0, $0) }
+        for (name, path) in named {
             if let buildID = ELFFile(path: path)?.buildID {
-                text += "\(path) \(buildID)\n"
+                text += "\(name) \(buildID)\n"
             } else {
                 let attributes = try? FileManager.default.attributesOfItem(atPath: path)
                 let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
                 let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-                text += "\(path) \(size) \(modified)\n"
+                text += "\(name) \(size) \(modified)\n"
             }
         }
         return String(SHA256.hex(Array(text.utf8)).prefix(16))

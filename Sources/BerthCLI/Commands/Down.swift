@@ -18,7 +18,8 @@ enum DownCommand: BerthCommand {
         }
         let state = SessionState(environment: context.environment)
         let explicit =
-            arguments.value("--session") ?? context.environment["BERTH_SESSION"].flatMap { $0.isEmpty ? nil : $0 }
+            try ServiceSelection.validSession(arguments, command: name)
+            ?? context.environment["BERTH_SESSION"].flatMap { $0.isEmpty ? nil : $0 }
         guard let session = explicit ?? state.load() else {
             // Nothing recorded means nothing to remove; down stays safe to run in an always() step.
             context.reporter.info("no session to remove: --session is not given and no berth up recorded one")

@@ -10,7 +10,7 @@ import Synchronization
 enum RunCommand: BerthCommand {
     static let name = "run"
     static let summary = "Start services, run a command against them, then remove them."
-    static let usage = "berth run (--workflow FILE [--job ID] | --service KEY=IMAGE …) [options] -- COMMAND [ARGUMENTS]"
+    static let usage = "berth run [--workflow FILE [--job ID]] [--service KEY=IMAGE …] [options] -- COMMAND [ARGUMENTS]"
     static let discussion = """
         The command runs with the endpoint variables (POSTGRES_HOST, POSTGRES_PORT, …) added to
         its environment. The session is removed however the command ends: success, failure,

@@ -6,7 +6,7 @@ import WorkflowSpec
 enum UpCommand: BerthCommand {
     static let name = "up"
     static let summary = "Start a job's service containers and print their endpoints."
-    static let usage = "berth up (--workflow FILE [--job ID] | --service KEY=IMAGE …) [options]"
+    static let usage = "berth up [--workflow FILE [--job ID]] [--service KEY=IMAGE …] [options]"
     static let discussion = """
         Starts every service on a fresh network named berth-<session>, waits until each is ready,
         joins Berth's own container to the network when it runs in one, and prints the endpoints

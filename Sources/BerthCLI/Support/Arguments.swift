@@ -34,6 +34,12 @@ struct UsageError: Error, CustomStringConvertible {
         self.command = command
     }
 
+    /// Creates a usage error for an option value that failed validation, keeping the validation's
+    /// hint on the next line.
+    init(_ message: String, hint: String?, command: String?) {
+        self.init(message + (hint.map { "\n" + $0 } ?? ""), command: command)
+    }
+
     var description: String { message }
 }
 

@@ -187,18 +187,31 @@ enum ServiceSelection {
         return result
     }
 
+    /// Returns `--session`'s value, checked here so that a bad id is a usage error even for a dry run.
+    static func validSession(_ arguments: ParsedArguments, command: String) throws(UsageError) -> String? {
+        guard let session = arguments.value("--session") else {
+            return nil
+        }
+        do {
+            try SessionID.validate(session)
+        } catch {
+            throw UsageError(error.message, hint: error.hint, command: command)
+        }
+        return session
+    }
+
     /// The start settings the arguments give.
     static func upRequest(
         _ services: [ServiceSpec], arguments: ParsedArguments, environment: [String: String], command: String
     ) throws -> UpRequest {
         var request = UpRequest(services: services)
         request.subnets = try subnetAllocator(arguments, environment: environment, command: command)
-        request.sessionID = arguments.value("--session")
+        request.sessionID = try validSession(arguments, command: command)
         request.attach = !arguments.flag("--no-attach")
         do {
             request.imageMappings = try arguments.values("--image-map").map { try ImageMapping(parsing: $0) }
         } catch let error as BerthError {
-            throw UsageError(error.message + (error.hint.map { "\n" + $0 } ?? ""), command: command)
+            throw UsageError(error.message, hint: error.hint, command: command)
         }
         if let policy = arguments.value("--pull") {
             guard let parsed = PullPolicy(rawValue: policy) else {

@@ -112,3 +112,21 @@ struct ListeningPortsUnitTests {
         #expect(ReadinessProbe.listeningPorts(inProcNetTCP: "   0: 00000000:ZZZZ 00000000:0000 0A\n").isEmpty)
     }
 }
+
+@Suite("Reaper image tag")
+struct ReaperImageTagUnitTests {
+    @Test("tag ignores the executable's location")
+    func tagIgnoresExecutablePath() throws {
+        let directory = try UnitFixture.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let copy = directory.appendingPathComponent("berth").path
+        try FileManager.default.copyItem(atPath: "/bin/true", toPath: copy)
+
+        let original = ReaperImage.fingerprint(.init(executable: "/bin/true", interpreter: nil, libraries: []))
+        let copied = ReaperImage.fingerprint(.init(executable: copy, interpreter: nil, libraries: []))
+        let other = ReaperImage.fingerprint(.init(executable: "/bin/false", interpreter: nil, libraries: []))
+
+        #expect(original == copied)
+        #expect(original != other)
+    }
+}
