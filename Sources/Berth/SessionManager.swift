@@ -69,7 +69,6 @@ public struct SessionManager: Sendable {
 
         // These checks are independent; running them together keeps Berth's own start short.
         async let images = prepareImages(request)
-        async let reaperImage = prepareReaperImage(request)
         async let located = SelfLocator(engine: engine, environment: environment).locate()
         async let sessionIsFree: Void = checkSessionIsFree(session)
         let apiVersion = try await engine.apiVersion()
@@ -82,11 +81,13 @@ public struct SessionManager: Sendable {
             )
         }
 
-        // A missing image fails here, before anything exists that would need removing.
+        // A missing image fails here, before anything exists that would need removing and before
+        // a first use builds the reaper image.
         let resolvedImages = try await images
+        let reaperImage = try await prepareReaperImage(request)
 
         let reaper = try await startReaper(
-            image: try await reaperImage, session: session, owner: owner, watch: watch, selfContainer: selfContainer)
+            image: reaperImage, session: session, owner: owner, watch: watch, selfContainer: selfContainer)
         let network = SessionID.networkName(session)
         do {
             try await createSessionNetwork(network, session: session, owner: owner, allocator: request.subnets)

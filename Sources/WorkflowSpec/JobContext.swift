@@ -47,6 +47,8 @@ final class JobContext {
     let jobEnv: [(key: YAMLNode, value: YAMLNode)]
     let workflowEnv: [(key: YAMLNode, value: YAMLNode)]
     var log = DiagnosticLog()
+    /// The matrix keys that expressions read, or nil once an expression read the whole matrix.
+    private(set) var readMatrixKeys: Set<String>? = []
     private(set) var scope = ExpressionScope.strategy
     private var resolvingEnv: Set<String> = []
 
@@ -159,6 +161,11 @@ extension JobContext: ExpressionContextSource {
         -> ExpressionValue
     {
         let shown = "in '${{ \(expression.trimmingCharacters(in: .whitespaces)) }}'"
+        if let key {
+            readMatrixKeys?.insert(key.lowercased())
+        } else {
+            readMatrixKeys = nil
+        }
         guard let row else {
             guard let key else { return .null }
             throw WorkflowError(

@@ -113,7 +113,19 @@ struct JobResolver {
             spec.container = try reader.read(key: "container", keyNode: containerKey, node: containerNode)
         }
         try readServices(into: &spec)
+        try checkMatrixOverridesRead()
         return (spec, job.log.diagnostics)
+    }
+
+    /// Rejects a `--matrix` key that a job without a matrix never reads. For a job with a matrix,
+    /// `matrixRow()` already rejected keys the matrix does not have.
+    private func checkMatrixOverridesRead() throws(WorkflowError) {
+        guard try matrixCombinations() == nil, let read = job.readMatrixKeys else { return }
+        for key in overrides.keys.sorted() where !read.contains(key.lowercased()) {
+            throw WorkflowError(
+                location: nil, message: "job '\(id)' has no matrix and does not use matrix.\(key)",
+                hint: "leave out --matrix \(key)=…, or check the job name")
+        }
     }
 
     private func readServices(into spec: inout JobSpec) throws(WorkflowError) {

@@ -207,6 +207,16 @@ struct MatrixTests {
         #expect(resolved.job.services.first?.image == "redis")
     }
 
+    @Test("unused --matrix key without a matrix")
+    func unusedOverrideWithoutMatrix() throws {
+        let yaml = "jobs:\n  test:\n    services:\n      db:\n        image: redis\n"
+
+        let error = try #require(resolveJob(yaml, context: ExpressionContext(matrix: ["foo": "bar"])).error)
+
+        #expect(error.message == "job 'test' has no matrix and does not use matrix.foo")
+        #expect(error.hint == "leave out --matrix foo=…, or check the job name")
+    }
+
     @Test("values of the chosen combination that GitHub changes get diagnostics")
     func rowDiagnostics() throws {
         let resolved = try #require(resolveJob(workflow(matrix: "ruby: [3.10, 3.2]")).value)

@@ -27,6 +27,12 @@ enum RunCommand: BerthCommand {
         guard let command = arguments.trailing, !command.isEmpty else {
             throw UsageError("no command given; write berth run [options] -- COMMAND", command: name)
         }
+        // Checked before any service starts, so a typo costs no session.
+        guard ChildProcess.isExecutable(command[0], path: context.environment["PATH"]) else {
+            context.console.error(
+                "command '\(command[0])' not found\nCheck that it exists, is executable and is on PATH.")
+            return 127
+        }
         let (services, job, _, diagnostics) = try ServiceSelection.resolveJob(
             arguments, context: context, command: name)
         var request = try ServiceSelection.upRequest(

@@ -41,6 +41,23 @@ struct ChildProcess: Sendable {
         return signal == 0 ? (raw >> 8) & 0xff : 128 + signal
     }
 
+    /// Returns whether `execvp` would find `name`: a path with a slash is checked as given, and a
+    /// bare name in each directory of `path` (an empty entry is the working directory). Without a
+    /// PATH, glibc searches a default list of its own, so this returns true.
+    static func isExecutable(_ name: String, path: String?) -> Bool {
+        if name.contains("/") {
+            return access(name, X_OK) == 0
+        }
+        guard let path else {
+            return true
+        }
+        return path.split(separator: ":", omittingEmptySubsequences: false).contains { directory in
+            let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + name
+            var status = stat()
+            return stat(candidate, &status) == 0 && (status.st_mode & S_IFMT) != S_IFDIR && access(candidate, X_OK) == 0
+        }
+    }
+
     private static func spawn(_ arguments: [String], environment: [String: String]) throws -> ChildProcess {
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
