@@ -15,6 +15,8 @@ public enum BerthLabel {
     public static let escortedNetwork = "berth.escort.network"
     /// The Berth version that created the resource.
     public static let version = "berth.version"
+    /// A token on a reaper that the Berth process creating it shares with its launch guard.
+    public static let launch = "berth.launch"
 }
 
 /// Berth's own version.
@@ -46,6 +48,11 @@ public enum SessionID {
     /// The name of a session's network.
     public static func networkName(_ session: String) -> String {
         "berth-\(session)"
+    }
+
+    /// Returns the name of a session's reaper container. Names are unique, so it is the session's lock.
+    public static func reaperName(_ session: String) -> String {
+        "berth-\(session)-reaper"
     }
 
     /// The name of a service container.

@@ -28,6 +28,11 @@ public struct UpRequest: Sendable {
     public var reaper = true
     /// The allocator of session subnets; nil lets the daemon pick from its own pools.
     public var subnets: SubnetAllocator? = try? SubnetAllocator()
+    /// A token for the reaper's `berth.launch` label, by which a launch guard recognises it.
+    public var launchToken: String?
+    /// Runs once the reaper's start is sent, the moment from which the reaper covers a death of
+    /// the calling process.
+    public var onReaperStartSent: (@Sendable () -> Void)?
 
     /// Creates a request for `services`.
     public init(services: [ServiceSpec]) {
@@ -87,7 +92,11 @@ public struct SessionManager: Sendable {
         let reaperImage = try await prepareReaperImage(request)
 
         let reaper = try await startReaper(
-            image: reaperImage, session: session, owner: owner, watch: watch, selfContainer: selfContainer)
+            image: reaperImage, session: session, owner: owner, watch: watch, selfContainer: selfContainer,
+            launchToken: request.launchToken)
+        if reaper != nil {
+            request.onReaperStartSent?()
+        }
         let network = SessionID.networkName(session)
         do {
             try await createSessionNetwork(network, session: session, owner: owner, allocator: request.subnets)
@@ -138,14 +147,16 @@ public struct SessionManager: Sendable {
     }
 
     private func startReaper(
-        image: String?, session: String, owner: SessionOwner, watch: ReaperWatch, selfContainer: SelfLocator.Found?
+        image: String?, session: String, owner: SessionOwner, watch: ReaperWatch, selfContainer: SelfLocator.Found?,
+        launchToken: String?
     ) async throws -> ReaperHandle? {
         guard let image else {
             return nil
         }
         do {
-            return try await ReaperLauncher(engine: engine, reporter: reporter)
-                .start(session: session, owner: owner, watch: watch, selfContainer: selfContainer, image: image)
+            return try await ReaperLauncher(engine: engine, reporter: reporter).start(
+                session: session, owner: owner, watch: watch, selfContainer: selfContainer, image: image,
+                launchToken: launchToken)
         } catch let error as EngineError where error.isConflict {
             throw Self.sessionExists(session)
         }

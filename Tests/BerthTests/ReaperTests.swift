@@ -42,6 +42,7 @@ struct ReaperTests {
     /// The first resources of a session exist before its services run, so a kill then must leave
     /// nothing behind either.
     enum EarlyMoment: String, CaseIterable, Sendable {
+        case reaperCreated = "the reaper container exists"
         case networkExists = "the session network exists"
         case serviceCreated = "a service container exists"
     }
@@ -58,6 +59,9 @@ struct ReaperTests {
 
         let reached = try await poll(seconds: 60, every: .milliseconds(2)) {
             switch moment {
+            case .reaperCreated:
+                let containers = try await TestEnvironment.engine().listContainers(all: true, filters: filters)
+                return containers.contains { $0.labels?["berth.role"] == "reaper" }
             case .networkExists:
                 return try await !TestEnvironment.engine().listNetworks(filters: filters).isEmpty
             case .serviceCreated:
@@ -70,6 +74,30 @@ struct ReaperTests {
 
         #expect(reached, "berth never reached the moment: \(berth.stderrSoFar)")
         #expect(try await Leftovers.waitUntilGone(session: session, seconds: Self.allowance))
+    }
+
+    @Test("launch guard removes an unstarted reaper", .timeLimit(.minutes(3)))
+    func launchGuardRemovesUnstartedReaper() async throws {
+        let session = TestEnvironment.uniqueName("guard")
+        let engine = TestEnvironment.engine()
+        defer { Task { await Leftovers.remove(session: session) } }
+        // What a Berth killed between creating its reaper and starting it leaves behind.
+        var request = ContainerCreateRequest(image: TestEnvironment.postgresImage)
+        request.labels = ["berth.session": session, "berth.role": "reaper", "berth.launch": "token-1"]
+        _ = try await engine.createContainer(name: "berth-\(session)-reaper", request)
+        let other = TestEnvironment.uniqueName("guard-other")
+        request.labels = ["berth.session": other, "berth.role": "reaper", "berth.launch": "token-2"]
+        _ = try await engine.createContainer(name: "berth-\(other)-reaper", request)
+        defer { Task { await Leftovers.remove(session: other) } }
+
+        // The guard's stdin is /dev/null: it ends at once without the byte of a live Berth.
+        let ours = try await BerthProcess.run(["reap", "--session", session, "--launch-guard", "token-1"])
+        let wrongToken = try await BerthProcess.run(["reap", "--session", other, "--launch-guard", "token-1"])
+
+        #expect(ours.status == 0, "stderr: \(ours.stderr)")
+        #expect(wrongToken.status == 0, "stderr: \(wrongToken.stderr)")
+        #expect(try await Leftovers.of(session: session).isEmpty)
+        #expect(try await Leftovers.of(session: other).count == 1)
     }
 
     @Test("docker kill of a runner container running berth run", .timeLimit(.minutes(3)))

@@ -75,7 +75,7 @@ public struct ReaperLauncher: Sendable {
     /// on Docker 20.10) would delay every session, so `confirmStarted()` waits for it later.
     public func start(
         session: String, owner: SessionOwner, watch: ReaperWatch, selfContainer: SelfLocator.Found?,
-        image knownImage: String? = nil
+        image knownImage: String? = nil, launchToken: String? = nil
     ) async throws -> ReaperHandle {
         let image: String
         if let knownImage {
@@ -92,6 +92,9 @@ public struct ReaperLauncher: Sendable {
             BerthLabel.session: session, BerthLabel.owner: owner.label, BerthLabel.role: "reaper",
             BerthLabel.version: BerthVersion.current,
         ]
+        if let launchToken {
+            request.labels?[BerthLabel.launch] = launchToken
+        }
         request.hostConfig.binds = ["\(socket):/var/run/docker.sock"]
         request.hostConfig.networkMode = "none"
         request.hostConfig.autoRemove = true
@@ -104,7 +107,7 @@ public struct ReaperLauncher: Sendable {
             request.attachStdin = true
         }
 
-        let id = try await engine.createContainer(name: "berth-\(session)-reaper", request)
+        let id = try await engine.createContainer(name: SessionID.reaperName(session), request)
         do {
             let connection = watch == .connection ? try await engine.attachStdin(id) : nil
             let start = await engine.sendStartContainer(id)

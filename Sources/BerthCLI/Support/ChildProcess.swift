@@ -58,13 +58,21 @@ struct ChildProcess: Sendable {
         }
     }
 
-    private static func spawn(_ arguments: [String], environment: [String: String]) throws -> ChildProcess {
+    /// Calls `body` with C copies of `arguments` and `environment`, as `posix_spawn` takes them.
+    static func withCStrings<Result>(
+        _ arguments: [String], _ environment: [String: String],
+        _ body: ([UnsafeMutablePointer<CChar>?], [UnsafeMutablePointer<CChar>?]) -> Result
+    ) -> Result {
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
+        return body(argv, envp)
+    }
+
+    private static func spawn(_ arguments: [String], environment: [String: String]) throws -> ChildProcess {
 
         // The child starts with default signal handling even though Berth ignores some signals.
         var attributes = posix_spawnattr_t()
@@ -82,7 +90,9 @@ struct ChildProcess: Sendable {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
         var pid = pid_t()
-        let status = posix_spawn(&pid, arguments[0], nil, &attributes, argv, envp)
+        let status = withCStrings(arguments, environment) { argv, envp in
+            posix_spawn(&pid, arguments[0], nil, &attributes, argv, envp)
+        }
         guard status == 0 else {
             throw BerthError(
                 "cannot start the command: \(String(cString: strerror(status)))",

@@ -14,6 +14,8 @@ enum InterruptibleStart {
     static func up(
         _ request: UpRequest, manager: SessionManager, controller: RunController, context: CommandContext
     ) async throws -> Outcome {
+        let (request, launchGuard) = guarded(request, context: context)
+        defer { launchGuard?.close() }
         let upTask = Task { try await manager.up(request) }
         controller.onSignalDuringStart { upTask.cancel() }
 
@@ -34,5 +36,22 @@ enum InterruptibleStart {
             return .interrupted(128 + signal)
         }
         return .started(started)
+    }
+
+    /// Starts a launch guard for the request's reaper, so that even a `kill -9` of Berth before
+    /// the reaper runs leaves nothing behind. The session id is fixed here because the guard needs it.
+    private static func guarded(_ request: UpRequest, context: CommandContext) -> (UpRequest, LaunchGuardProcess?) {
+        guard request.reaper, context.environment["BERTH_NO_REAPER"] != "1" else {
+            return (request, nil)
+        }
+        var guardedRequest = request
+        let session = request.sessionID ?? SessionID.generate()
+        let token = SessionID.generate()
+        guardedRequest.sessionID = session
+        guardedRequest.launchToken = token
+
+        let launchGuard = LaunchGuardProcess.start(session: session, token: token, context: context)
+        guardedRequest.onReaperStartSent = { launchGuard?.release() }
+        return (guardedRequest, launchGuard)
     }
 }
