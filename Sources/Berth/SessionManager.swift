@@ -93,7 +93,7 @@ public struct SessionManager: Sendable {
 
         let reaper = try await startReaper(
             image: reaperImage, session: session, owner: owner, watch: watch, selfContainer: selfContainer,
-            launchToken: request.launchToken)
+            launchToken: request.launchToken, serviceCount: request.services.count)
         if reaper != nil {
             request.onReaperStartSent?()
         }
@@ -148,7 +148,7 @@ public struct SessionManager: Sendable {
 
     private func startReaper(
         image: String?, session: String, owner: SessionOwner, watch: ReaperWatch, selfContainer: SelfLocator.Found?,
-        launchToken: String?
+        launchToken: String?, serviceCount: Int
     ) async throws -> ReaperHandle? {
         guard let image else {
             return nil
@@ -156,7 +156,7 @@ public struct SessionManager: Sendable {
         do {
             return try await ReaperLauncher(engine: engine, reporter: reporter).start(
                 session: session, owner: owner, watch: watch, selfContainer: selfContainer, image: image,
-                launchToken: launchToken)
+                launchToken: launchToken, serviceCount: serviceCount)
         } catch let error as EngineError where error.isConflict {
             throw Self.sessionExists(session)
         }

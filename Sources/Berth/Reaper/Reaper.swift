@@ -75,7 +75,7 @@ public struct ReaperLauncher: Sendable {
     /// on Docker 20.10) would delay every session, so `confirmStarted()` waits for it later.
     public func start(
         session: String, owner: SessionOwner, watch: ReaperWatch, selfContainer: SelfLocator.Found?,
-        image knownImage: String? = nil, launchToken: String? = nil
+        image knownImage: String? = nil, launchToken: String? = nil, serviceCount: Int? = nil
     ) async throws -> ReaperHandle {
         let image: String
         if let knownImage {
@@ -87,6 +87,9 @@ public struct ReaperLauncher: Sendable {
 
         var request = ContainerCreateRequest(image: image)
         request.cmd = ["--session", session, "--watch", watch.description]
+        if let serviceCount {
+            request.cmd? += ["--services", String(serviceCount)]
+        }
         request.env = ["DOCKER_HOST=unix:///var/run/docker.sock"]
         request.labels = [
             BerthLabel.session: session, BerthLabel.owner: owner.label, BerthLabel.role: "reaper",

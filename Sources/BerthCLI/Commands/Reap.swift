@@ -11,6 +11,7 @@ enum ReapCommand: BerthCommand {
     static let options: [OptionSpec] = [
         .option("--session", value: "ID", help: "The session to remove"),
         .option("--watch", value: "WHAT", help: "What to watch: stdin, container:ID or process:PID:TICKS"),
+        .option("--services", value: "N", help: "How many service containers the started session has"),
         .option("--escort", value: "CONTAINER", help: "Take this container off --network when its job ends"),
         .option("--network", value: "NAME", help: "The job network of --escort"),
         .option(
@@ -40,7 +41,16 @@ enum ReapCommand: BerthCommand {
         }
         try SessionID.validate(session)
 
-        let loop = ReapLoop(engine: try context.engine(), reporter: context.reporter, session: session, watch: watch)
+        var serviceCount: Int?
+        if let text = arguments.value("--services") {
+            guard let count = Int(text), count >= 0 else {
+                throw UsageError("invalid --services '\(text)'; give a count of 0 or more", command: name)
+            }
+            serviceCount = count
+        }
+        let loop = ReapLoop(
+            engine: try context.engine(), reporter: context.reporter, session: session, watch: watch,
+            serviceCount: serviceCount)
         let report = try await loop.run()
         context.reporter.info(
             "removed \(report.containers.count) container(s) and \(report.networks.count) network(s) of session \(session)"
