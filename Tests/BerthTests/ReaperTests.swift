@@ -12,6 +12,13 @@ import Testing
 struct ReaperTests {
     static let allowance = 15.0
 
+    /// Expects every resource of `session` to be gone within the allowance, naming what is left.
+    private func expectGone(_ session: String) async throws {
+        let gone = try await Leftovers.waitUntilGone(session: session, seconds: Self.allowance)
+        let left = gone ? [] : try await Leftovers.of(session: session)
+        #expect(gone, "left after \(Self.allowance) s: \(left)")
+    }
+
     /// Waits until `session` has a ready service, i.e. `berth` has finished starting it.
     private func waitForService(_ session: String, key: String = "postgres") async throws -> Bool {
         try await poll(seconds: 120) {
@@ -36,7 +43,7 @@ struct ReaperTests {
         berth.send(SIGKILL)
         _ = try await berth.wait()
 
-        #expect(try await Leftovers.waitUntilGone(session: session, seconds: Self.allowance))
+        try await expectGone(session)
     }
 
     /// The first resources of a session exist before its services run, so a kill then must leave
@@ -73,7 +80,7 @@ struct ReaperTests {
         _ = try await berth.wait()
 
         #expect(reached, "berth never reached the moment: \(berth.stderrSoFar)")
-        #expect(try await Leftovers.waitUntilGone(session: session, seconds: Self.allowance))
+        try await expectGone(session)
     }
 
     @Test("launch guard removes an unstarted reaper", .timeLimit(.minutes(3)))
@@ -121,7 +128,7 @@ struct ReaperTests {
         try await TestEnvironment.engine().killContainer(runner.id)
         _ = try? await job.value
 
-        #expect(try await Leftovers.waitUntilGone(session: session, seconds: Self.allowance))
+        try await expectGone(session)
     }
 
     @Test("docker rm -f of a runner container after berth up", .timeLimit(.minutes(3)))
@@ -142,7 +149,7 @@ struct ReaperTests {
 
         try await TestEnvironment.engine().removeContainer(runner.id, force: true)
 
-        #expect(try await Leftovers.waitUntilGone(session: session, seconds: Self.allowance))
+        try await expectGone(session)
     }
 
     @Test("a cancelled job: the shell that ran berth up is killed", .timeLimit(.minutes(3)))
@@ -163,7 +170,7 @@ struct ReaperTests {
         shell.send(SIGKILL)
         _ = try await shell.wait()
 
-        #expect(try await Leftovers.waitUntilGone(session: session, seconds: Self.allowance))
+        try await expectGone(session)
     }
 
     @Test("a clean down also removes the reaper", .timeLimit(.minutes(3)))
