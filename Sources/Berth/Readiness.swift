@@ -4,10 +4,11 @@ import Foundation
 /// Waits until a service container is ready, faster than Docker's own health schedule.
 ///
 /// Docker runs a health command first after one `--health-interval` (10 s in typical workflows),
-/// and GitHub's runner then polls with a 2 s to 32 s backoff. Berth instead probes from about
-/// 50 ms after start, backing off gently to 100 ms: first every exposed TCP port, from where Berth
-/// runs, and once they all accept, the service's own health command through exec. The service is
-/// ready when that command passes after the ports opened. The order matters: a health command can
+/// and GitHub's runner then polls with a 2 s to 32 s backoff. Berth instead probes every exposed
+/// TCP port from where it runs, every 20 ms because a refused connect is cheap, and once they all
+/// accept, runs the service's own health command through exec, from 50 ms apart backing off
+/// gently to 100 ms. Ports it cannot reach are checked through exec on that slower schedule.
+/// The service is ready when that command passes after the ports opened. The order matters: a health command can
 /// pass while a server listens only on its Unix socket (the PostgreSQL image's initialisation
 /// server does, then restarts), and a port can accept while the server behind it still rejects
 /// clients, so neither signal alone is enough. Probing ports first also keeps execs, which cost
@@ -37,6 +38,8 @@ struct ReadinessProbe: Sendable {
     let targets: [Target]
     var firstDelay = 0.05
     var maximumDelay = 0.1
+    /// Seconds between TCP probes while a port that Berth can reach still refuses.
+    var portProbeInterval = 0.02
     var portGrace = 10.0
     /// Seconds between checks that the container still runs.
     var stateInterval = 1.0
@@ -98,8 +101,13 @@ struct ReadinessProbe: Sendable {
                     reason: reason, healthOutput: lastHealthOutput,
                     hint: "Check the service's image, env and options; raise --wait-timeout if it is just slow.")
             }
-            try await Task.sleep(for: .seconds(delay))
-            delay = min(delay * 1.2, maximumDelay)
+            let probingByConnect = targets.allSatisfy { $0.host != nil || openPorts.contains($0.containerPort) }
+            if !portsReady && probingByConnect {
+                try await Task.sleep(for: .seconds(portProbeInterval))
+            } else {
+                try await Task.sleep(for: .seconds(delay))
+                delay = min(delay * 1.2, maximumDelay)
+            }
         }
     }
 
