@@ -5,8 +5,8 @@ import Foundation
 ///
 /// Docker runs a health command first after one `--health-interval` (10 s in typical workflows),
 /// and GitHub's runner then polls with a 2 s to 32 s backoff. Berth instead probes every exposed
-/// TCP port from where it runs, every 20 ms because a refused connect is cheap, and once they all
-/// accept, runs the service's own health command through exec, from 50 ms apart backing off
+/// TCP port from where it runs every 20 ms, because a refused connect is cheap. Once they all
+/// accept, it runs the service's own health command through exec, from 50 ms apart backing off
 /// gently to 100 ms. Ports it cannot reach are checked through exec on that slower schedule.
 /// The service is ready when that command passes after the ports opened. The order matters: a health command can
 /// pass while a server listens only on its Unix socket (the PostgreSQL image's initialisation
