@@ -11,7 +11,7 @@ import SystemShims
 /// that outlives a `kill -9` of Berth during the few milliseconds in which its reaper exists but
 /// is not yet started (see `LaunchGuard`).
 ///
-/// Berth holds the write end of a pipe that is the guard's stdin. `release()` writes one byte:
+/// Berth keeps the write end of a pipe that is the guard's stdin. `release()` writes one byte:
 /// the reaper's start is sent, so the guard exits. `close()` without that byte, also on Berth's
 /// death, makes the guard look for an unstarted reaper. The guard's stdout and stderr go to
 /// /dev/null, so a caller that reads Berth's output is not kept waiting for it.
@@ -54,7 +54,7 @@ final class LaunchGuardProcess: Sendable {
         return LaunchGuardProcess(writeEnd: ends[1])
     }
 
-    /// Tells the guard that the reaper's start is sent, and lets it exit.
+    /// Signals the guard that the reaper's start is sent, so it exits.
     func release() {
         writeEnd.withLock { descriptor in
             guard descriptor >= 0 else { return }

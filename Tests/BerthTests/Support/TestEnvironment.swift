@@ -90,7 +90,7 @@ enum Leftovers {
     }
 }
 
-/// Checks `condition` every `interval` (100 ms by default) until it holds or `seconds` pass; true when it held.
+/// Checks `condition` every `interval` (100 ms by default) until it is true or `seconds` pass; returns the last result.
 func poll(
     seconds: Double, every interval: Duration = .milliseconds(100), _ condition: () async throws -> Bool
 ) async throws -> Bool {
