@@ -9,6 +9,14 @@ public struct DownReport: Codable, Sendable {
     public var volumes: [String] = []
     /// Containers detached from the session network before it was removed.
     public var detached: [String] = []
+
+    /// Adds what a later pass over the same session removed.
+    public mutating func append(contentsOf later: DownReport) {
+        containers += later.containers
+        networks += later.networks
+        volumes += later.volumes
+        detached += later.detached
+    }
 }
 
 extension SessionManager {

@@ -14,9 +14,9 @@ struct ReaperTests {
 
     /// Expects every resource of `session` to be gone within the allowance, naming what is left.
     private func expectGone(_ session: String) async throws {
-        let gone = try await Leftovers.waitUntilGone(session: session, seconds: Self.allowance)
-        let left = gone ? [] : try await Leftovers.of(session: session)
-        #expect(gone, "left after \(Self.allowance) s: \(left)")
+        let removed = try await Leftovers.waitUntilGone(session: session, seconds: Self.allowance)
+        let left = removed ? [] : try await Leftovers.of(session: session)
+        #expect(removed, "left after \(Self.allowance) s: \(left)")
     }
 
     /// Waits until `session` has a ready service, i.e. `berth` has finished starting it.

@@ -45,11 +45,7 @@ public struct ReapLoop: Sendable {
         let deadline = ContinuousClock.now + .seconds(complete ? 0 : settleTime)
         while ContinuousClock.now < deadline {
             try await Task.sleep(for: .seconds(settleInterval))
-            let late = try await manager.down(session: session, keepingReapers: true)
-            report.containers += late.containers
-            report.networks += late.networks
-            report.volumes += late.volumes
-            report.detached += late.detached
+            report.append(contentsOf: try await manager.down(session: session, keepingReapers: true))
         }
         return report
     }
